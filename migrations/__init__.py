@@ -1,0 +1,1 @@
+"""Alembic migrations for the marsad store (run with `marsad db upgrade`)."""

@@ -1,0 +1,1 @@
+"""Contracts: pydantic message payloads (``messages``) and SQLAlchemy models (``models``)."""

@@ -1,0 +1,353 @@
+"""Reads and writes of the store, in one place; tasks and the CLI call these, never raw SQL."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import Select, func, select
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from marsad.errors import MarsadError
+from marsad.records import Analysis
+from schemas.models import (
+    Article,
+    AttributionRow,
+    Cluster,
+    DedupEntry,
+    DocStatus,
+    Document,
+    EntityRow,
+    Mention,
+    QuantityRow,
+    Source,
+    utcnow,
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Intake:
+    """One input as intake sees it, whoever produced it (CLI, broker, feed)."""
+
+    kind: str  # html | text | url
+    content: bytes | str | None = None
+    url: str | None = None
+    source: str | None = None
+    published_hint: dt.date | None = None
+    title_hint: str | None = None
+    feed_id: int | None = None
+    declared_charset: str | None = None
+
+
+def _insert_ignore(session: Session, model: type, values: dict[str, Any]) -> None:
+    """INSERT ... ON CONFLICT DO NOTHING on both SQLite and PostgreSQL (race-free upserts)."""
+    dialect = session.get_bind().dialect.name
+    ins = pg_insert if dialect == "postgresql" else sqlite_insert
+    session.execute(ins(model).values(**values).on_conflict_do_nothing())
+
+
+def get_or_create_source(
+    session: Session, name: str | None, domain: str | None = None
+) -> int | None:
+    if not name:
+        return None
+    name = name.strip()[:200]
+    _insert_ignore(session, Source, {"name": name, "domain": domain, "created_at": utcnow()})
+    return session.scalar(select(Source.id).where(Source.name == name))
+
+
+def doc_key_for(intake: Intake, canonical_url: str | None) -> str:
+    if canonical_url:
+        return "url:" + canonical_url[:690]
+    data = intake.content if intake.content is not None else ""
+    raw = data.encode("utf-8") if isinstance(data, str) else data
+    return "sha256:" + hashlib.sha256(raw).hexdigest()
+
+
+def record_document(
+    session: Session, intake: Intake, canonical_url: str | None
+) -> tuple[Document, bool]:
+    """Store the raw input first; returns (document, created). Same key -> same row."""
+    key = doc_key_for(intake, canonical_url)
+    existing = session.scalar(select(Document).where(Document.doc_key == key))
+    if existing is not None:
+        return existing, False
+    content = intake.content
+    doc = Document(
+        doc_key=key,
+        kind=intake.kind,
+        url=intake.url,
+        canonical_url=canonical_url,
+        source_id=get_or_create_source(session, intake.source),
+        feed_id=intake.feed_id,
+        raw_bytes=content if isinstance(content, bytes) else None,
+        raw_text=content if isinstance(content, str) else None,
+        content_hash=(
+            hashlib.sha256(content if isinstance(content, bytes) else content.encode()).hexdigest()
+            if content is not None
+            else None
+        ),
+        declared_charset=intake.declared_charset,
+        published_hint=intake.published_hint,
+        title_hint=intake.title_hint,
+        status=DocStatus.QUEUED if intake.kind == "url" else DocStatus.PENDING,
+    )
+    session.add(doc)
+    try:
+        session.commit()
+    except IntegrityError:
+        # A concurrent intake of the same key won the race: theirs is ours.
+        session.rollback()
+        return session.scalars(select(Document).where(Document.doc_key == key)).one(), False
+    return doc, True
+
+
+def record_rejected_payload(session: Session, payload: Any, error: MarsadError) -> Document:
+    """An invalid message is kept (truncated) as a failed document, so it is never lost silently."""
+    text = json.dumps(payload, ensure_ascii=False, default=str)[:100_000]
+    doc, _ = record_document(session, Intake(kind="text", content=text), None)
+    mark_failed(session, doc, error)
+    return doc
+
+
+def mark_failed(session: Session, doc: Document, error: MarsadError) -> None:
+    doc.status = DocStatus.FAILED
+    doc.outcome = error.code
+    doc.error_message = str(error)[:2000]
+    session.add(doc)
+    session.commit()
+
+
+def save_analysis(
+    session: Session,
+    doc: Document,
+    analysis: Analysis,
+    *,
+    cluster_id: int,
+    is_duplicate: bool,
+    dedup_blob: bytes | None,
+    entity_key: Any,
+) -> bool:
+    """Persist an article and everything derived from it in one transaction.
+
+    Returns False when another delivery of the same task already saved it (the article's
+    primary key is the document id, so a second insert collides and is rolled back).
+    """
+    ex = analysis.extracted
+    source_id = doc.source_id or get_or_create_source(session, ex.sitename)
+    now = utcnow()
+    _insert_ignore(
+        session, Cluster, {"id": cluster_id, "title": ex.title, "first_seen": now, "last_seen": now}
+    )
+    article = Article(
+        id=doc.id,
+        source_id=source_id,
+        url=ex.url or doc.url,
+        canonical_url=ex.canonical_url or doc.canonical_url,
+        title=ex.title,
+        title_key=analysis.title_key,
+        text=ex.text,
+        language=ex.language,
+        published_at=ex.published_at,
+        author=ex.author,
+        sitename=ex.sitename,
+        title_hash=_sha(analysis.title_key),
+        text_hash=_sha(ex.text),
+        cluster_id=cluster_id,
+        is_duplicate=is_duplicate,
+    )
+    session.add(article)
+    try:
+        session.flush()
+    except IntegrityError:
+        session.rollback()
+        return False
+    if is_duplicate:
+        cluster = session.get(Cluster, cluster_id)
+        if cluster is not None:
+            cluster.last_seen = now
+    for ent in analysis.entities:
+        key = entity_key(ent.canonical or ent.text, ent.type)
+        _insert_ignore(
+            session, EntityRow, {"type": ent.type, "key": key, "name": ent.canonical or ent.text}
+        )
+        entity_id = session.scalar(
+            select(EntityRow.id).where(EntityRow.type == ent.type, EntityRow.key == key)
+        )
+        session.add(
+            Mention(
+                article_id=doc.id, entity_id=entity_id, text=ent.text, start=ent.start, end=ent.end
+            )
+        )
+    for att in analysis.attributions:
+        session.add(
+            AttributionRow(
+                article_id=doc.id,
+                source=att.source,
+                source_kind=att.source_kind,
+                cue=att.cue,
+                denial=att.denial,
+                start=att.start,
+                end=att.end,
+                sentence=ex.text[att.start : att.end],
+            )
+        )
+    for q in analysis.quantities:
+        session.add(
+            QuantityRow(
+                article_id=doc.id, text=q.text, value=q.value, unit=q.unit, start=q.start, end=q.end
+            )
+        )
+    if dedup_blob is not None:
+        session.add(DedupEntry(article_id=doc.id, blob=dedup_blob))
+    doc.status = DocStatus.DONE
+    doc.outcome = "duplicate" if is_duplicate else "ok"
+    doc.error_message = None
+    session.commit()
+    return True
+
+
+def _sha(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def dedup_entries(session: Session) -> Iterable[tuple[str, bytes]]:
+    """All persisted embedded-index entries, streamed."""
+    for article_id, blob in session.execute(
+        select(DedupEntry.article_id, DedupEntry.blob)
+    ).yield_per(5000):
+        yield str(article_id), blob
+
+
+# ---- queries for `marsad articles` / `marsad stories` --------------------------------------
+
+
+def query_articles(
+    session: Session,
+    *,
+    since: dt.date | None = None,
+    until: dt.date | None = None,
+    source: str | None = None,
+    entity_keys: Sequence[str] = (),
+    cluster: int | None = None,
+    limit: int = 100,
+) -> list[Article]:
+    stmt: Select[tuple[Article]] = select(Article).order_by(Article.id)
+    if since:
+        stmt = stmt.where(Article.published_at >= since)
+    if until:
+        stmt = stmt.where(Article.published_at <= until)
+    if source:
+        stmt = stmt.join(Source, Source.id == Article.source_id).where(Source.name == source)
+    if cluster is not None:
+        stmt = stmt.where(Article.cluster_id == cluster)
+    if entity_keys:
+        matching = (
+            select(Mention.article_id)
+            .join(EntityRow, EntityRow.id == Mention.entity_id)
+            .where(EntityRow.key.in_(list(entity_keys)))
+        )
+        stmt = stmt.where(Article.id.in_(matching))
+    return list(session.scalars(stmt.limit(limit)))
+
+
+def entity_keys_matching(session: Session, keys: Sequence[str]) -> list[str]:
+    """Stored entity keys equal to a query key or containing it as a whole word."""
+    found: set[str] = set()
+    for key in keys:
+        if not key:
+            continue
+        stmt = select(EntityRow.key).where(
+            (EntityRow.key == key)
+            | EntityRow.key.like(f"{key} %")
+            | EntityRow.key.like(f"% {key}")
+            | EntityRow.key.like(f"% {key} %")
+        )
+        found.update(session.scalars(stmt))
+    return sorted(found)
+
+
+def query_stories(
+    session: Session, *, since: dt.date | None = None, min_size: int = 1, limit: int = 50
+) -> list[dict[str, Any]]:
+    """Clusters with their size and outlets, biggest and newest first."""
+    size = func.count(Article.id).label("size")
+    stmt = (
+        select(
+            Cluster.id,
+            Cluster.title,
+            Cluster.first_seen,
+            Cluster.last_seen,
+            size,
+            func.min(Article.published_at),
+            func.count(func.distinct(Article.source_id)),
+        )
+        .join(Article, Article.cluster_id == Cluster.id)
+        .group_by(Cluster.id, Cluster.title, Cluster.first_seen, Cluster.last_seen)
+        .having(func.count(Article.id) >= min_size)
+        .order_by(size.desc(), Cluster.last_seen.desc())
+        .limit(limit)
+    )
+    if since:
+        stmt = stmt.where(Article.published_at >= since)
+    rows = session.execute(stmt).all()
+    out = []
+    for cid, title, first, last, n, published, n_sources in rows:
+        sources = session.scalars(
+            select(Source.name)
+            .join(Article, Article.source_id == Source.id)
+            .where(Article.cluster_id == cid)
+            .distinct()
+        ).all()
+        out.append(
+            {
+                "cluster": cid,
+                "title": title,
+                "size": n,
+                "outlets": n_sources,
+                "sources": sorted(sources),
+                "first_published": published.isoformat() if published else None,
+                "first_seen": first.isoformat(),
+                "last_seen": last.isoformat(),
+            }
+        )
+    return out
+
+
+def outcome_counts(session: Session, doc_ids: Sequence[int] | None = None) -> dict[str, int]:
+    stmt = select(Document.outcome, func.count()).group_by(Document.outcome)
+    if doc_ids is not None:
+        stmt = stmt.where(Document.id.in_(list(doc_ids)))
+    return {outcome or "pending": n for outcome, n in session.execute(stmt)}
+
+
+def top_entities(
+    session: Session, article_ids: Sequence[int] | None = None, limit: int = 10
+) -> list[tuple[str, str, int]]:
+    n = func.count(Mention.id).label("n")
+    stmt = (
+        select(EntityRow.name, EntityRow.type, n)
+        .join(Mention, Mention.entity_id == EntityRow.id)
+        .group_by(EntityRow.id, EntityRow.name, EntityRow.type)
+        .order_by(n.desc())
+        .limit(limit)
+    )
+    if article_ids is not None:
+        stmt = stmt.where(Mention.article_id.in_(list(article_ids)))
+    return [(name, typ, cnt) for name, typ, cnt in session.execute(stmt)]
+
+
+def stuck_documents(session: Session, older_than: dt.datetime, limit: int = 500) -> list[Document]:
+    stmt = (
+        select(Document)
+        .where(Document.status.in_(DocStatus.NON_FINAL), Document.updated_at < older_than)
+        .limit(limit)
+    )
+    return list(session.scalars(stmt))
