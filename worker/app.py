@@ -46,8 +46,6 @@ def create_app() -> Celery:
             },
         },
     )
-    if settings.flower_basic_auth:
-        app.conf.flower_basic_auth = [settings.flower_basic_auth]
     return app
 
 
