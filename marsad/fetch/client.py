@@ -34,7 +34,6 @@ if TYPE_CHECKING:
     from marsad.fetch.robots import RobotsChecker
 
 _REDIRECT_CODES = frozenset({301, 302, 303, 307, 308})
-_CHUNK = 64 * 1024
 
 
 @dataclass
@@ -90,7 +89,7 @@ def _read_capped(response: httpx.Response, options: FetchOptions, deadline: floa
         )
     chunks: list[bytes] = []
     total = 0
-    for chunk in response.iter_bytes(_CHUNK):
+    for chunk in response.iter_bytes():  # yields per network read, so the deadline bites
         total += len(chunk)
         if total > options.max_bytes:
             raise ContentTooLarge(f"{response.url}: body exceeds {options.max_bytes} bytes")
