@@ -73,3 +73,28 @@ def sweep() -> int:
     if stuck:
         log.info("sweep re-enqueued %d stuck documents", len(stuck))
     return len(stuck)
+
+
+@app.task(name=TaskName.SCHEDULE_FEEDS.value, base=MarsadTask)
+def schedule_feeds() -> int:
+    """Beat entry: enqueue one poll per feed that is due."""
+    from worker.feeds import claim_due_feeds
+    from worker.services import worker_services
+
+    with worker_services().sessions() as session:
+        due = claim_due_feeds(session)
+    for feed_id in due:
+        app.send_task(TaskName.POLL_FEED.value, args=[feed_id])
+    return len(due)
+
+
+@app.task(name=TaskName.POLL_FEED.value, base=MarsadTask)
+def poll_feed(feed_id: int) -> int:
+    """Poll one feed (conditional GET); every new item is recorded, then fetched by id."""
+    from worker.feeds import poll
+    from worker.services import worker_services
+
+    new = poll(worker_services(), feed_id, embedded=False)
+    for doc_id, step in new:
+        enqueue(step, doc_id)
+    return len(new)

@@ -380,6 +380,129 @@ def ner() -> None:
         sys.stdout.write(json.dumps(ents, ensure_ascii=False) + "\n")
 
 
+# ---- feeds ---------------------------------------------------------------------------------
+
+feeds_app = typer.Typer(help="Manage the RSS/Atom feeds beat polls.", no_args_is_help=True)
+app.add_typer(feeds_app, name="feeds")
+
+
+def _feed_sessions(db: str | None) -> Any:
+    from worker.store import ensure_schema, session_factory
+
+    settings = _settings(db)
+    ensure_schema(settings.database_url)
+    return settings, session_factory(settings.database_url)
+
+
+@feeds_app.command("add")
+def feeds_add(
+    url: str,
+    name: Annotated[str | None, typer.Option(help="Outlet name for the feed's articles.")] = None,
+    interval: Annotated[int | None, typer.Option(help="Seconds between polls (>= 60).")] = None,
+    db: DbOpt = None,
+) -> None:
+    """Subscribe to a feed (idempotent)."""
+    from worker.feeds import FeedError, add_feed
+
+    settings, sessions = _feed_sessions(db)
+    with sessions() as session:
+        try:
+            feed, created = add_feed(
+                session,
+                url,
+                name=name,
+                interval=interval,
+                default_interval=settings.feed_default_interval,
+            )
+        except FeedError as exc:
+            err.print(f"[red]error[/red] {exc}")
+            raise typer.Exit(code=2) from None
+        out.print(
+            f"{'added' if created else 'updated'} feed {feed.id}: {feed.url} "
+            f"(every {feed.interval_seconds}s)"
+        )
+
+
+@feeds_app.command("list")
+def feeds_list(db: DbOpt = None, fmt: Annotated[str, typer.Option("--format")] = "table") -> None:
+    """Feeds with their polling health."""
+    from sqlalchemy import select
+
+    from schemas.models import Feed
+
+    _, sessions = _feed_sessions(db)
+    with sessions() as session:
+        records = [
+            {
+                "id": f.id,
+                "url": f.url,
+                "name": f.name,
+                "interval": f.interval_seconds,
+                "last_status": f.last_status,
+                "failures": f.consecutive_failures,
+                "error": f"{f.last_error_code}: {f.last_error}" if f.last_error_code else None,
+                "next_poll_at": f.next_poll_at.isoformat() if f.next_poll_at else None,
+                "items_seen": f.items_seen,
+                "disabled": f.disabled,
+            }
+            for f in session.scalars(select(Feed).order_by(Feed.id))
+        ]
+    _emit(
+        records,
+        fmt,
+        ["id", "name", "url", "interval", "last_status", "failures", "disabled", "error"],
+    )
+
+
+@feeds_app.command("remove")
+def feeds_remove(
+    ref: Annotated[str, typer.Argument(help="Feed id or URL.")], db: DbOpt = None
+) -> None:
+    """Unsubscribe (articles already ingested stay)."""
+    from worker.feeds import FeedError, remove_feed
+
+    _, sessions = _feed_sessions(db)
+    with sessions() as session:
+        try:
+            feed = remove_feed(session, ref)
+        except FeedError as exc:
+            err.print(f"[red]error[/red] {exc}")
+            raise typer.Exit(code=1) from None
+    out.print(f"removed feed {feed.id}: {feed.url}")
+
+
+@feeds_app.command("import")
+def feeds_import(
+    path: Annotated[str, typer.Argument(help="TOML or YAML feeds file.")], db: DbOpt = None
+) -> None:
+    """Import feeds from a TOML (``[[feeds]]`` url/name/interval) or YAML (``feeds:``) file."""
+    from pathlib import Path
+
+    from worker.feeds import FeedError, add_feed, load_feeds_file
+
+    settings, sessions = _feed_sessions(db)
+    try:
+        entries = load_feeds_file(Path(path))
+    except FeedError as exc:
+        err.print(f"[red]error[/red] {exc}")
+        raise typer.Exit(code=2) from None
+    added = 0
+    with sessions() as session:
+        for entry in entries:
+            try:
+                _, created = add_feed(
+                    session,
+                    entry["url"],
+                    name=entry["name"],
+                    interval=entry["interval"],
+                    default_interval=settings.feed_default_interval,
+                )
+                added += created
+            except FeedError as exc:
+                err.print(f"[red]error[/red] {exc}")
+    out.print(f"imported {len(entries)} feed(s), {added} new")
+
+
 # ---- queries -----------------------------------------------------------------------------------
 
 Fmt = Annotated[str, typer.Option("--format", help="table or json (JSON Lines).")]
