@@ -17,14 +17,15 @@ Conventions (documented choices, not accidents):
 * Numeric dates are read **day-first** (``03/04/2020`` is 3 April), the Arabic convention.
   Only when day-first is impossible and month-first is valid (``04/15/2020``) is it
   read month-first.  ``YYYY-MM-DD`` / ``YYYY/MM/DD`` are read year-first.
-* Two-digit years (only accepted in numeric dates): ``00–69`` → 2000–2069,
-  ``70–99`` → 1970–1999.
+* Two-digit years (only accepted in numeric dates with ``/`` or ``-``; ``2.1.10`` is a
+  version number): ``00–69`` → 2000–2069, ``70–99`` → 1970–1999.
 * A numeric date whose year lies in 1343–1500 (the range ``hijridate`` covers), or that
   carries a ``هـ`` suffix, is Hijri (no Arab outlet prints a Gregorian 1445 numerically).
   Named Gregorian months always stay Gregorian (``29 مايو 1453`` is a historical date).
 * Hijri dates are converted with ``hijridate`` (Umm al-Qura), so a day that does not exist
   in that calendar (``30 شعبان`` in a 29-day month) is rejected; years outside 1343–1500
   cannot be converted and are not reported.
+* In dual forms (``8 آذار (مارس) 2020``, ``مارس/آذار``) the first month name decides.
 * Impossible dates (``31 شباط 2020``) are not dates; a weekday prefix is consumed but never
   used to reject a date (outlets often mislabel it).
 * A day, month *and* year are required: ``مارس 2020`` or ``الأحد 15 مارس`` is not a date.
@@ -108,12 +109,20 @@ for _cp in (*range(0x064B, 0x0653), 0x0670):  # harakat, shadda, sukun, dagger a
 
 
 def _normalize(text: str) -> tuple[str, list[int]]:
-    """Return the matching skeleton of ``text`` and, per skeleton char, its source offset."""
+    """Return the matching skeleton of ``text`` and, per skeleton char, its source offset.
+
+    Whitespace runs collapse to one space: with long runs, patterns that allow optional
+    whitespace on both sides of an optional separator would backtrack quadratically.
+    """
     out: list[str] = []
     index: list[int] = []
     get = _CHAR_MAP.get
     for pos, ch in enumerate(text):
         rep = get(ch)
+        if rep is None and ch.isspace():
+            rep = " "  # one space per run keeps the optional-separator regexes linear
+        if rep == " " and out and out[-1] == " ":
+            continue
         if rep is None:
             if "\ufb50" <= ch <= "\ufdff" or "\ufe70" <= ch <= "\ufeff":
                 # presentation forms (old PDFs/CMSs): fold to base letters, maybe several
@@ -215,7 +224,7 @@ _GREG_NAMED_RE = re.compile(
 
 _HIJRI_NAMED_RE = re.compile(
     rf"{_WEEKDAY_PREFIX}{_DAY}{_DAY_SEP}"
-    rf"(?P<month>{_HIJRI_ALT})(?!\w)"
+    rf"(?P<month>{_HIJRI_ALT})(?!\w)(?:\s*(?:المبارك|المعظم|الحرام|الخير)(?!\w))?"
     rf"{_YEAR_SEP}(?P<year>\d{{4}})(?!\d)(?:\s*(?P<suffix>{_HIJRI_SUFFIX})(?!\w))?{_TIME}",
     re.IGNORECASE,
 )
@@ -223,13 +232,15 @@ _HIJRI_NAMED_RE = re.compile(
 _NUM_SUFFIX = rf"(?:\s*(?P<suffix>{_HIJRI_SUFFIX}|{_GREG_SUFFIX})(?!\w))?"
 
 _YMD_RE = re.compile(
-    rf"(?<![\w/.\-]){_WEEKDAY_PREFIX}(?P<year>\d{{4}})\s?(?P<sep>[-/.])\s?(?P<month>\d{{1,2}})\s?(?P=sep)\s?"
+    rf"(?<![\w/.\-]){_WEEKDAY_PREFIX}(?P<year>\d{{4}})"
+    rf"\s?(?P<sep>[-/.])\s?(?P<month>\d{{1,2}})\s?(?P=sep)\s?"
     rf"(?P<day>\d{{1,2}})(?!\d)(?![-/.]\d){_NUM_SUFFIX}{_TIME}",
     re.IGNORECASE,
 )
 
 _DMY_RE = re.compile(
-    rf"(?<![\w/.\-]){_WEEKDAY_PREFIX}(?P<day>\d{{1,2}})\s?(?P<sep>[-/.])\s?(?P<month>\d{{1,2}})\s?(?P=sep)\s?"
+    rf"(?<![\w/.\-]){_WEEKDAY_PREFIX}(?P<day>\d{{1,2}})"
+    rf"\s?(?P<sep>[-/.])\s?(?P<month>\d{{1,2}})\s?(?P=sep)\s?"
     rf"(?P<year>\d{{4}}|\d{{2}})(?!\d)(?![-/.]\d){_NUM_SUFFIX}{_TIME}",
     re.IGNORECASE,
 )
@@ -301,6 +312,8 @@ def _from_dmy(m: re.Match[str]) -> tuple[_dt.date, str] | None:
     raw_year = m["year"]
     year = int(raw_year)
     if len(raw_year) == 2:
+        if m["sep"] == ".":
+            return None  # "2.1.10" is a version number far more often than a date
         year += 2000 if year <= _TWO_DIGIT_PIVOT else 1900
     first, second = int(m["day"]), int(m["month"])
     found = _numeric(year, second, first, m["suffix"])  # day-first, the Arabic convention
