@@ -68,10 +68,16 @@ _AR_MARKS = "\u064b-\u065f\u0670\u06d6-\u06ed"
 # A token made only of tatweel (and marks) is used as a dash: "بيروت ـ وكالات".
 _TATWEEL_DASH_RE = re.compile(rf"(?:(?<=\s)|^){TATWEEL}+(?=\s|$)", re.M)
 # A split: letters + tatweel, spaces, (tatweel +) letters; or letters, spaces, tatweel + letters.
+# Marks may sit on the tatweel itself ("أكـ ـَـ ـثر"), and a word may be cut several times.
+_TW = f"[{TATWEEL}{_AR_MARKS}]"
 _SPLIT_RE = re.compile(
-    rf"(?<=[{_AR_LETTER}{_AR_MARKS}]){TATWEEL}+[ \t]+{TATWEEL}*(?=[{_AR_LETTER}])"
-    rf"|(?<=[{_AR_LETTER}{_AR_MARKS}])[ \t]+{TATWEEL}+(?=[{_AR_LETTER}])"
+    rf"(?<=[{_AR_LETTER}{_AR_MARKS}]){_TW}*"
+    rf"(?:{TATWEEL}{_TW}*[ \t]+{_TW}*|[ \t]+{_TW}*{TATWEEL}{_TW}*)+"
+    rf"(?=[{_AR_LETTER}])"
 )
+# Decimal and thousands separators between digits survive match_key as one number token.
+_DECIMAL_RE = re.compile(r"(?<=\d)[.\u066b](?=\d)")
+_THOUSANDS_RE = re.compile(r"(?<=\d)[,\u066c\u060c](?=\d{3}(?!\d))")
 
 _PERSIAN_LETTERS = str.maketrans(
     {
@@ -147,8 +153,7 @@ def clean_text(text: str, keep_newlines: bool = True) -> str:
 
 
 def _is_word_char(ch: str) -> bool:
-    cat = unicodedata.category(ch)
-    return cat[0] in "LN"
+    return ch == "\x00" or unicodedata.category(ch)[0] in "LN"
 
 
 def match_key(text: str) -> str:
@@ -167,9 +172,11 @@ def match_key(text: str) -> str:
     text = normalize_teh_marbuta_ar(text)
     text = text.translate(_HAMZA_SEATS)
     text = text.lower()
+    text = _THOUSANDS_RE.sub("", text)
+    text = _DECIMAL_RE.sub("\x00", text)  # protect "2.5" from the punctuation pass
     # Everything that is not a letter or digit separates words (punctuation, symbols, marks).
     chars = [ch if _is_word_char(ch) else " " for ch in text]
-    return " ".join("".join(chars).split())
+    return " ".join("".join(chars).replace("\x00", ".").split())
 
 
 def _is_arabic_char(ch: str) -> bool:

@@ -2,6 +2,10 @@
 
 * DROPPABLE: words whose presence or absence does not change the reported fact
   (prepositions, conjunctions, time words, kickers, "officially", "reportedly").
+* CRITICAL: words that change who or what the story is about when *added* to an otherwise
+  identical headline: kinship/role (``نجل``, ``نائب``, ``السابق``) and modality/stage
+  (``محاولة``, ``يعتزم``, ``تأجيل``). An added adjective (``الفرنسي``) is a detail; an added
+  ``نجل`` is another person.
 * NEGATION: negation and denial words. If one headline has one of them and the other does
   not, the two report opposite facts (``يعترف`` / ``ينفي``), never a variant.
 """
@@ -10,7 +14,7 @@ from __future__ import annotations
 
 from marsad.arabic.normalize import match_key
 
-__all__ = ["DROPPABLE", "NEGATION", "stem", "variant"]
+__all__ = ["CRITICAL", "DROPPABLE", "NEGATION", "stem", "variant"]
 
 
 def _keys(words: str) -> frozenset[str]:
@@ -38,6 +42,19 @@ NEGATION: frozenset[str] = _keys(
     يرفض ترفض رفض رفضت يرفضون
     يكذب تكذب كذب تكذيب ينكر تنكر أنكر أنكرت
     يستبعد تستبعد استبعد استبعدت
+    يفشل تفشل فشل فشلت فشله فشلها يخفق تخفق أخفق أخفقت إخفاق
+    """
+)
+
+CRITICAL: frozenset[str] = _keys(
+    """
+    نجل ابن ابنة بنت زوجة زوج أرملة شقيق شقيقة أخ أخت والد والدة أب أم عم خال حفيد عائلة أسرة
+    نائب مساعد مستشار مرافق حارس حراس سائق متحدث مبعوث ممثل وفد سفير أنصار
+    سابق السابق سابقة السابقة الأسبق المقبل المقبلة الجديد المرتقب المحتمل
+    محاولة محاولات مخطط خطة يدرس تدرس يعتزم تعتزم ينوي تنوي يهدد تهدد يحذر تحذر
+    احتمال مقترح مشروع اقتراح تأجيل يؤجل تؤجل إلغاء يلغي تلغي يعلق تعلق تعليق وقف يوقف توقف
+    شبه نصف ثلث ربع جزئي جزئيا كلي مؤقت مؤقتا
+    مزاعم مزعوم شائعات إشاعة إشاعات
     """
 )
 

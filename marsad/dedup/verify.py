@@ -6,6 +6,8 @@ on one topic differ by *one* decisive thing. The verifier rejects (score 0.0):
 
 * different numbers (``مقتل 5`` / ``مقتل 50``): digit sequences must be equal as multisets;
 * a negation/denial word on one side only (``يعترف`` / ``ينفي``, ``لم``, ``عدم``);
+* an added kinship/role/modality word (``نجل``, ``السابق``, ``محاولة``): another person or
+  another stage of the story;
 * a substituted content word, i.e. unmatched content words on *both* sides (one entity
   changed: ``ماكرون يزور الجزائر`` / ``ماكرون يزور المغرب``);
 * content words in a different order that is not one block moved (role swaps:
@@ -23,7 +25,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 
-from marsad.dedup.lexicon import DROPPABLE, NEGATION, variant
+from marsad.dedup.lexicon import CRITICAL, DROPPABLE, NEGATION, stem, variant
 
 __all__ = ["SHORT_TOKENS", "is_block_move", "similarity"]
 
@@ -31,7 +33,7 @@ SHORT_TOKENS = 4
 _DROP_WEIGHT = 0.25
 _VARIANT_CREDIT = 0.9
 _MOVE_PENALTY = 0.05
-_NUM_RE = re.compile(r"\d+")
+_NUM_RE = re.compile(r"\d+(?:\.\d+)?")
 
 
 def _weight(tok: str) -> float:
@@ -92,6 +94,8 @@ def similarity(key_a: str, key_b: str) -> float:
     content_a = [t for t in extra_a if t not in DROPPABLE]
     content_b = [t for t in extra_b if t not in DROPPABLE]
     if content_a and content_b:
+        return 0.0
+    if any(t in CRITICAL or stem(t) in CRITICAL for t in content_a + content_b):
         return 0.0
     n_content = min(
         sum(1 for t in ta if t not in DROPPABLE), sum(1 for t in tb if t not in DROPPABLE)
