@@ -198,6 +198,7 @@ _HIJRI_ALT = _alternation(_HIJRI_NAMES)
 
 # --------------------------------------------------------------------------- regex pieces
 
+_END_NAME = r"(?![^\W\d])"  # a month name ends at a non-letter; a digit may follow (يونيو2017)
 _WEEKDAY = r"(?:يوم\s+)?(?:ال)?(?:احد|اثنين|ثلاثاء|اربعاء|خميس|جمعه|سبت)"
 _WEEKDAY_PREFIX = rf"(?:(?<!\w){_WEEKDAY}(?!\w)\s*[,،\-/|]?\s*)?"
 _DAY = r"(?<!\d)(?P<day>(?<!\w)غره|\d{1,2})(?!\d)"
@@ -216,15 +217,15 @@ _TIME = (
 
 _GREG_NAMED_RE = re.compile(
     rf"{_WEEKDAY_PREFIX}{_DAY}{_DAY_SEP}"
-    rf"(?P<month>{_GREG_ALT})(?!\w)"
-    rf"(?:\s*(?:/|\\|-)\s*(?P<alt1>{_GREG_ALT})(?!\w)|\s*\(\s*(?P<alt2>{_GREG_ALT})\s*\))?"
+    rf"(?P<month>{_GREG_ALT}){_END_NAME}"
+    rf"(?:\s*(?:/|\\|-)\s*(?P<alt1>{_GREG_ALT}){_END_NAME}|\s*\(\s*(?P<alt2>{_GREG_ALT})\s*\))?"
     rf"{_YEAR_SEP}{_YEAR4}(?:\s*(?P<suffix>{_GREG_SUFFIX})(?!\w))?{_TIME}",
     re.IGNORECASE,
 )
 
 _HIJRI_NAMED_RE = re.compile(
     rf"{_WEEKDAY_PREFIX}{_DAY}{_DAY_SEP}"
-    rf"(?P<month>{_HIJRI_ALT})(?!\w)(?:\s*(?:المبارك|المعظم|الحرام|الخير)(?!\w))?"
+    rf"(?P<month>{_HIJRI_ALT}){_END_NAME}(?:\s*(?:المبارك|المعظم|الحرام|الخير)(?!\w))?"
     rf"{_YEAR_SEP}(?P<year>\d{{4}})(?!\d)(?:\s*(?P<suffix>{_HIJRI_SUFFIX})(?!\w))?{_TIME}",
     re.IGNORECASE,
 )

@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import html
+import os
+import re
 from pathlib import Path
 
 import pytest
@@ -233,3 +236,24 @@ def test_publication_date_prefers_labelled_publication_over_update() -> None:
 
 def test_publication_date_none_without_dates() -> None:
     assert find_publication_date("قال الوزير إن المفاوضات ستستأنف قريباً.") is None
+
+
+def test_month_name_glued_to_year_and_not_prefix_of_a_word() -> None:
+    assert parse_date("5 حزيران/يونيو2017") == D(2017, 6, 5)
+    assert parse_date("15 مارسيلو 2020") is None
+
+
+def _shared_data() -> Path:
+    env = os.environ.get("MARSAD_SHARED_DATA")
+    return Path(env) if env else Path(__file__).resolve().parents[2] / ".." / "shared" / "data"
+
+
+def test_publication_date_on_real_news_page() -> None:
+    page = _shared_data() / "html" / "cnn-arabic-2013.html"
+    if not page.exists():
+        pytest.skip(f"shared fixture not found: {page}")
+    raw = page.read_text(encoding="utf-8", errors="replace")
+    visible = re.sub(r"<script.*?</script>|<style.*?</style>", " ", raw, flags=re.S)
+    visible = html.unescape(re.sub(r"<[^>]+>", " ", visible))
+    # the page's dateline reads "الأربعاء، 28 آب/اغسطس 2013" (htmldate says 2013-01-01)
+    assert find_publication_date(visible, not_after=D(2013, 12, 31)) == D(2013, 8, 28)
