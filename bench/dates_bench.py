@@ -12,6 +12,8 @@ Baselines are used as documented, on the same expression strings:
 * dateparser: ``dateparser.parse(expr, languages=["ar"], settings={"DATE_ORDER": "DMY",
   "REQUIRE_PARTS": ["day", "month", "year"]})`` (REQUIRE_PARTS so it is never credited for a
   date it completed from today's date).
+* dateparser.search.search_dates with the same settings, first hit (its running-text
+  mode, so labels and bylines around the date are not held against it).
 * htmldate: the expression wrapped in a minimal article page, ``find_date(page,
   extensive_search=True, outputformat="%Y-%m-%d", original_date=True)``.
 """
@@ -59,6 +61,19 @@ def make_dateparser() -> Parser:
     def run(expr: str) -> str | None:
         found = dateparser.parse(expr, languages=["ar"], settings=settings)
         return found.date().isoformat() if found else None
+
+    return run
+
+
+def make_dateparser_search() -> Parser:
+    """dateparser's running-text mode, so labels and bylines around the date do not hurt it."""
+    from dateparser.search import search_dates
+
+    settings = {"DATE_ORDER": "DMY", "REQUIRE_PARTS": ["day", "month", "year"]}
+
+    def run(expr: str) -> str | None:
+        found = search_dates(expr, languages=["ar"], settings=settings)
+        return found[0][1].date().isoformat() if found else None
 
     return run
 
@@ -117,7 +132,7 @@ def marsad_throughput(rows: list[tuple[str, str, str]], repeat: int = 20) -> flo
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--only", choices=["marsad", "dateparser", "htmldate"])
+    ap.add_argument("--only", choices=["marsad", "dateparser", "dateparser-search", "htmldate"])
     ap.add_argument("--show-misses", action="store_true", help="print marsad's misses")
     args = ap.parse_args()
     warnings.filterwarnings("ignore")
@@ -136,6 +151,8 @@ def main() -> None:
                     print(f"   MISS {expr!r}: expected {expected}, got {got}")
     if args.only in (None, "dateparser"):
         evaluate("dateparser", make_dateparser(), rows)
+    if args.only in (None, "dateparser-search"):
+        evaluate("dateparser.search.search_dates (first hit)", make_dateparser_search(), rows)
     if args.only in (None, "htmldate"):
         evaluate("htmldate", make_htmldate(), rows)
 

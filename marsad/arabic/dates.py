@@ -203,7 +203,7 @@ _WEEKDAY = r"(?:يوم\s+)?(?:ال)?(?:احد|اثنين|ثلاثاء|اربعا
 _WEEKDAY_PREFIX = rf"(?:(?<!\w){_WEEKDAY}(?!\w)\s*[,،\-/|]?\s*)?"
 _DAY = r"(?<!\d)(?P<day>(?<!\w)غره|\d{1,2})(?!\d)"
 _DAY_SEP = r"\s*[-/.]?\s*(?:من\s+(?:شهر\s+)?|شهر\s+)?"
-_YEAR_SEP = r"\s*[,،\-/.]?\s*(?:من\s+)?(?:(?:ال)?عام\s+|سنه\s+)?"
+_YEAR_SEP = r"\s*[,،\-/.]?\s*(?:من\s+)?(?:ل?(?:ال)?عام\s+|ل?سنه\s+)?"
 _YEAR4 = r"(?P<year>\d{4})(?!\d)"
 _GREG_SUFFIX = r"(?:م\.?|ميلاديه|ميلادي|للميلاد)"
 _HIJRI_SUFFIX = r"(?:ه\.?|هجريه|هجري|للهجره)"
@@ -246,8 +246,13 @@ _DMY_RE = re.compile(
     re.IGNORECASE,
 )
 
-# Cues that the next date is the publication (or update) date of the page.
-_PUB_CUE_RE = re.compile(r"(?:نشر|تاريخ\s+النشر|منشور|published|posted)[^\n]{0,25}$", re.IGNORECASE)
+_LABEL_REACH = 200  # chars after the first plausible date where a labelled one may win
+# A label right before a date saying it is the publication date (run on the skeleton).
+_PUB_CUE_RE = re.compile(
+    r"(?<!\w)(?:(?:تم\s+)?النشر|تاريخ\s+النشر|نشرت?|منشور|published(?:\s+on)?|posted(?:\s+on)?)"
+    r"\s*(?:في|بتاريخ|يوم|on)?\s*[:|\-]?\s*$",
+    re.IGNORECASE,
+)
 
 # --------------------------------------------------------------------------- building dates
 
@@ -412,8 +417,9 @@ def find_publication_date(text: str, *, not_after: _dt.date | None = None) -> _d
     """Best publication-date candidate from a page's date line or the head of its text.
 
     Skips dates before 1990 (history mentioned in the story) and, when ``not_after`` is
-    given (usually the crawl date), dates after it.  A plausible date labelled as the
-    publication date (``نشر في``, ``تاريخ النشر``) wins; otherwise the first plausible one.
+    given (usually the crawl date), dates after it.  A plausible date right after a
+    publication label (``نشر في:``, ``تاريخ النشر``) wins over an earlier unlabelled one
+    (``آخر تحديث``); otherwise the first plausible date is the dateline.
     """
     matches = find_dates(text)
     plausible = [
@@ -425,7 +431,9 @@ def find_publication_date(text: str, *, not_after: _dt.date | None = None) -> _d
         return None
     chosen = plausible[0]
     for i in plausible:
-        head = text[max(0, matches[i].start - 40) : matches[i].start]
+        if matches[i].start - matches[chosen].start > _LABEL_REACH:
+            break  # a "نُشر في" deep in the story is about something else
+        head = _normalize(text[max(0, matches[i].start - 40) : matches[i].start])[0]
         if _PUB_CUE_RE.search(head):
             chosen = i
             break

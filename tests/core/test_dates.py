@@ -257,3 +257,9 @@ def test_publication_date_on_real_news_page() -> None:
     visible = html.unescape(re.sub(r"<[^>]+>", " ", visible))
     # the page's dateline reads "الأربعاء، 28 آب/اغسطس 2013" (htmldate says 2013-01-01)
     assert find_publication_date(visible, not_after=D(2013, 12, 31)) == D(2013, 8, 28)
+
+
+def test_publication_label_deep_in_the_story_does_not_override_dateline() -> None:
+    story = "بيروت - 7 أيار 2023\n" + "وقال المتحدث إن الحكومة ستواصل مشاوراتها. " * 8
+    text = story + "وكان التقرير الأول قد نُشر في 3 آذار 2020 وأثار جدلاً واسعاً."
+    assert find_publication_date(text) == D(2023, 5, 7)
