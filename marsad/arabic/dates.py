@@ -407,7 +407,8 @@ def parse_date(expr: str) -> _dt.date | None:
     """The date an expression (a date line, label, byline) states, or None if it states none.
 
     Labels and bylines around the date (``نشر في``, ``آخر تحديث:``, ``القاهرة -``) are
-    ignored; when the expression holds several dates (Hijri + Gregorian), the first wins.
+    ignored.  With several dates the first wins, except that a Hijri date followed by the
+    Gregorian date it states (``… هـ الموافق … م``) yields the stated Gregorian day.
     """
     found = find_dates(expr)
     return _prefer_gregorian_partner(found, 0, expr).date if found else None
