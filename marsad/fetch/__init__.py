@@ -9,6 +9,7 @@ from marsad.fetch.client import FetchResult, fetch
 from marsad.fetch.errors import FeedMalformed, RobotsDisallowed
 from marsad.fetch.feeds import FeedItem, ParsedFeed, parse_feed
 from marsad.fetch.options import FetchOptions
+from marsad.fetch.transport import make_client
 from marsad.fetch.urls import canonical_from_html, canonicalize_url, domain_of
 
 __all__ = [
@@ -22,5 +23,6 @@ __all__ = [
     "canonicalize_url",
     "domain_of",
     "fetch",
+    "make_client",
     "parse_feed",
 ]

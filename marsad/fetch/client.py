@@ -27,6 +27,7 @@ from marsad.errors import (
 from marsad.fetch.backoff import parse_retry_after
 from marsad.fetch.guard import Resolver, check_url
 from marsad.fetch.options import FetchOptions
+from marsad.fetch.transport import make_client
 from marsad.fetch.urls import domain_of
 
 if TYPE_CHECKING:
@@ -122,14 +123,15 @@ def fetch(
 
     ``etag``/``last_modified`` from the previous fetch make the request conditional: a
     304 returns ``not_modified=True`` with empty content and the validators carried over.
-    ``client`` may be a shared pooled ``httpx.Client`` (its redirect setting is ignored);
+    ``client`` should be a shared ``make_client(options)`` (which re-checks addresses at
+    connect time); any ``httpx.Client`` works, with only the per-hop pre-check;
     ``limiter`` spaces requests per domain; ``resolver`` is for the SSRF guard (tests);
     ``robots`` is the robots.txt checker used when ``options.respect_robots`` (default: a
     process-wide in-memory one).
     """
     owns_client = client is None
     if client is None:
-        client = httpx.Client(trust_env=False)
+        client = make_client(options, resolver=resolver)
     start = time.monotonic()
     deadline = start + options.total_deadline
     try:

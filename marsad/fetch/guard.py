@@ -66,14 +66,43 @@ def address_problem(ip: IPAddress) -> str | None:
     return None
 
 
+def resolve_checked(
+    host: str, *, allow_private_hosts: bool = False, resolver: Resolver | None = None
+) -> list[str]:
+    """Resolve ``host`` (an IP literal resolves to itself) and refuse any forbidden address.
+
+    With ``allow_private_hosts`` the addresses are returned unchecked. Raises FetchRefused
+    with the reason, or FetchUnavailable when DNS itself fails (transient for a known outlet).
+    """
+    try:
+        addresses = [ipaddress.ip_address(host.strip("[]"))]
+    except ValueError:
+        try:
+            raw = list((resolver or system_resolver)(host))
+        except (OSError, UnicodeError) as exc:
+            raise FetchUnavailable(f"DNS lookup failed for {host!r}: {exc}") from exc
+        try:
+            addresses = [ipaddress.ip_address(a.split("%", 1)[0]) for a in raw]
+        except ValueError as exc:
+            raise FetchRefused(f"refused {host!r}: resolver returned {raw!r}") from exc
+        if not addresses:
+            raise FetchUnavailable(f"DNS lookup for {host!r} returned no address") from None
+    if not allow_private_hosts:
+        for ip in addresses:
+            problem = address_problem(ip)
+            if problem:
+                raise FetchRefused(f"refused {host}: it resolves to {ip}, a {problem}")
+    return [str(ip) for ip in addresses]
+
+
 def check_url(
     url: str, *, allow_private_hosts: bool = False, resolver: Resolver | None = None
 ) -> list[str]:
     """Refuse ``url`` unless it is http(s) to a host whose EVERY address is public.
 
     Returns the resolved addresses (empty when ``allow_private_hosts`` skips resolution).
-    Raises FetchRefused with the reason, or FetchUnavailable when DNS itself fails
-    (a transient condition for a known outlet).
+    This is the per-hop pre-check; :mod:`marsad.fetch.transport` repeats the address check
+    at connect time so a DNS answer that changes in between (rebinding) is caught too.
     """
     parts = urlsplit(url)
     scheme = parts.scheme.lower()
@@ -88,20 +117,6 @@ def check_url(
     if allow_private_hosts:
         return []
     try:
-        addresses = [ipaddress.ip_address(host)]
-    except ValueError:
-        try:
-            raw = list((resolver or system_resolver)(host))
-        except (OSError, UnicodeError) as exc:
-            raise FetchUnavailable(f"DNS lookup failed for {host!r}: {exc}") from exc
-        try:
-            addresses = [ipaddress.ip_address(a.split("%", 1)[0]) for a in raw]
-        except ValueError as exc:
-            raise FetchRefused(f"refused {url!r}: resolver returned {raw!r}") from exc
-        if not addresses:
-            raise FetchUnavailable(f"DNS lookup for {host!r} returned no address") from None
-    for ip in addresses:
-        problem = address_problem(ip)
-        if problem:
-            raise FetchRefused(f"refused {url!r}: {host} resolves to {ip}, a {problem}")
-    return [str(ip) for ip in addresses]
+        return resolve_checked(host, resolver=resolver)
+    except FetchRefused as exc:
+        raise FetchRefused(f"refused {url!r}: {str(exc).removeprefix('refused ')}") from None

@@ -23,6 +23,7 @@ from marsad.errors import (
 )
 from marsad.fetch.client import fetch
 from marsad.fetch.options import FetchOptions
+from marsad.fetch.transport import make_client
 
 
 def _helper():
@@ -338,3 +339,30 @@ def test_feed_content_type_accepted(server):
     )
     result = fetch(server.url("/feed"), LOCAL)
     assert result.content_type == "application/rss+xml"
+
+
+def test_dns_rebinding_between_check_and_connect_is_refused(server):
+    """First answer public (passes the pre-check), second answer loopback (at connect)."""
+    server.route("/a", Reply(headers={"Content-Type": "text/html"}, body=b"internal"))
+    answers = iter([["93.184.216.34"], ["127.0.0.1"]])
+
+    def rebinding_dns(host: str) -> list[str]:
+        return next(answers)
+
+    with pytest.raises(FetchRefused, match="loopback"):
+        fetch(
+            f"http://rebind.test:{server.port}/a",
+            FetchOptions(respect_robots=False),
+            resolver=rebinding_dns,
+        )
+    assert server.requests_to("/a") == []
+
+
+def test_guarded_client_connects_through_injected_resolver(server):
+    server.route("/a", Reply(headers={"Content-Type": "text/html"}, body=b"hello"))
+    opts = FetchOptions(allow_private_hosts=True, respect_robots=False)
+    with make_client(opts, resolver=lambda host: ["127.0.0.1"]) as client:
+        first = fetch(f"http://akhbar.test:{server.port}/a", opts, client=client)
+        second = fetch(f"http://akhbar.test:{server.port}/a", opts, client=client)
+    assert first.content == second.content == b"hello"
+    assert server.requests_to("/a")[0].headers["host"] == f"akhbar.test:{server.port}"
