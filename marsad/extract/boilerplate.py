@@ -35,7 +35,7 @@ _SHARE_COUNTER = re.compile(
 )
 _SHARE = re.compile(rf"^(شارك|شاركها|شاركوا)(\s|$)|^({_SOCIAL})(\s|$)")
 _ONLY_SOCIAL = re.compile(rf"^((({_SOCIAL})|مشاركه|شارك|طباعه|ارسال|نسخ الرابط|بريد)\s*)+$")
-_FOLLOW = re.compile(r"^(تابعونا|تابعوا|تابعنا|تابع)\s+(على|عبر|في|قناتنا|صفحتنا|اخبار)")
+_FOLLOW = re.compile(r"^(تابعونا|تابعوا|تابعنا|تابع)\s+(علي|عبر|في|قناتنا|صفحتنا|اخبار)")
 _CLICK = re.compile(r"اضغط هنا|انقر هنا|اضغطوا هنا|للاشتراك في النشره")
 _MORE = re.compile(r"^(للمزيد|لمزيد من|المزيد من الاخبار|المزيد)(\s|:|$)")
 _COPYRIGHT = re.compile(
@@ -49,7 +49,11 @@ _COMMENTS_POLICY = re.compile(
 
 
 def _key(line: str) -> str:
-    """Spelling-insensitive form for matching only (the text itself is not changed)."""
+    """Spelling-insensitive form for matching only (the text itself is not changed).
+
+    Hamza seats and alef maqsura are folded (``على`` -> ``علي``), so patterns are
+    written in the folded spelling.
+    """
     line = _DIACRITICS.sub("", line).translate(_HAMZA_ALEF).translate(_DIGITS)
     line = _BULLET.sub("", line.strip())
     return re.sub(r"\s+", " ", line).strip().lower()

@@ -31,6 +31,7 @@ _DATEISH = re.compile(r"date|time|stamp|stmp|byline|publish|posted|dateline|meta
 _XML_DECL = re.compile(r"^\s*<\?xml[^>]*>", re.I)
 _TITLE_SEPARATORS = re.compile(r"\s+[-|–—:•»]{1,2}\s+")
 _MAX_DATE_LINE = 160
+_AUTHOR_PREFIX = re.compile(r"^\s*(كتبت|كتب|بقلم|إعداد|اعداد)\s*[:：-]?\s*")
 
 
 def _parse_tree(html: str) -> etree._Element | None:
@@ -105,6 +106,14 @@ def _strip_site_suffix(title: str, sitename: str | None) -> str:
     return title
 
 
+def _clean_author(author: str | None) -> str | None:
+    """``كتب: فلان`` -> ``فلان``; bylines carry the verb, the record wants the name."""
+    if not author:
+        return None
+    name = _AUTHOR_PREFIX.sub("", author).strip()
+    return name or None
+
+
 def _h1(tree: etree._Element | None) -> str | None:
     if tree is None:
         return None
@@ -174,7 +183,7 @@ def extract_html(
         text=text,
         language=common.language_of(text),
         published_at=published,
-        author=(doc.author or None),
+        author=_clean_author(doc.author),
         sitename=(doc.sitename or None),
         url=url,
         canonical_url=(doc.url or None),
