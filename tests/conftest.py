@@ -37,7 +37,9 @@ def require_service(name: str, url: str) -> None:
         with socket.create_connection((host, port), timeout=2):
             return
     except OSError as exc:
-        reason = f"{name} not reachable at {host}:{port} ({exc}); set MARSAD_TEST_{name.upper()}_URL"
+        reason = (
+            f"{name} not reachable at {host}:{port} ({exc}); set MARSAD_TEST_{name.upper()}_URL"
+        )
         if in_ci():
             pytest.fail(f"CI=true but {reason}")
         pytest.skip(reason)

@@ -12,8 +12,12 @@ from schemas.messages import parse_payload
 
 def test_html_payload_parses_with_date_from_datetime_string() -> None:
     p = parse_payload(
-        {"url": "https://example.com/a", "html": "<p>x</p>", "source": "الشروق",
-         "published_at": "2024-03-08T10:00:00Z"}
+        {
+            "url": "https://example.com/a",
+            "html": "<p>x</p>",
+            "source": "الشروق",
+            "published_at": "2024-03-08T10:00:00Z",
+        }
     )
     assert p.kind == "html"
     assert p.published_at == dt.date(2024, 3, 8)

@@ -69,7 +69,9 @@ def test_compose_file_uses_the_same_queue_names() -> None:
 
     import yaml
 
-    compose = yaml.safe_load((Path(__file__).resolve().parents[2] / "docker-compose.yml").read_text())
+    compose = yaml.safe_load(
+        (Path(__file__).resolve().parents[2] / "docker-compose.yml").read_text()
+    )
     services = compose["services"]
     assert "-Q" in services["worker-ingest"]["command"]
     ingest_cmd = services["worker-ingest"]["command"]

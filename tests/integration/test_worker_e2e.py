@@ -1,0 +1,247 @@
+"""A real worker fleet against the local Redis and PostgreSQL, started with the exact
+commands docker-compose.yml runs (migrate, worker-ingest, worker-analysis)."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import time
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+import yaml
+from sqlalchemy import create_engine, func, select, text
+
+from schemas.models import Article, Document
+
+ROOT = Path(__file__).resolve().parents[2]
+E2E_REDIS_URL = os.environ.get("MARSAD_TEST_E2E_REDIS_URL", "redis://127.0.0.1:6379/14")
+
+pytestmark = [pytest.mark.redis, pytest.mark.postgres, pytest.mark.slow]
+
+PLACES = [
+    "طرابلس",
+    "بنغازي",
+    "الجزائر",
+    "تونس",
+    "الرباط",
+    "القاهرة",
+    "عمان",
+    "بيروت",
+    "دمشق",
+    "بغداد",
+    "الرياض",
+    "الدوحة",
+    "مسقط",
+    "صنعاء",
+    "الخرطوم",
+    "نواكشوط",
+    "الكويت",
+    "المنامة",
+    "أبوظبي",
+    "القدس",
+]
+TOPICS = [
+    "افتتاح مستشفى جديد",
+    "إضراب عمال الموانئ",
+    "ارتفاع أسعار الخبز",
+    "انقطاع الكهرباء",
+    "فيضانات تغمر الأحياء",
+    "مهرجان للكتاب",
+    "انتخابات بلدية",
+    "إطلاق خط قطار",
+    "حريق في سوق شعبي",
+    "تعديل وزاري",
+    "موجة حر",
+    "اتفاق لتبادل الأسرى",
+    "زيادة الرواتب",
+    "إغلاق المدارس",
+    "قمة اقتصادية",
+    "تدشين ميناء",
+    "اكتشاف حقل غاز",
+    "احتجاجات طلابية",
+    "حملة تلقيح",
+    "معرض للسيارات",
+]
+
+
+def _write_documents(folder: Path) -> None:
+    """Twenty distinct stories, written for this test (text files: first line is the title)."""
+    folder.mkdir()
+    for i, (place, topic) in enumerate(zip(PLACES, TOPICS, strict=True)):
+        body = (
+            f"{topic} في {place} وسط متابعة واسعة من السكان\n"
+            f"شهدت مدينة {place} يوم الأحد {topic}، وقال مسؤول محلي إن السلطات تتابع الوضع "
+            f"عن كثب وإن {i + 3} فرق ميدانية انتشرت في الأحياء المعنية منذ الصباح الباكر. "
+            f"وأضاف أن الحكومة خصصت ميزانية إضافية لمواجهة تداعيات {topic} خلال الأسابيع "
+            f"المقبلة، فيما دعا ناشطون إلى مزيد من الشفافية في إدارة الملف وتقديم المعلومات "
+            f"للمواطنين بشكل منتظم عبر وسائل الإعلام الرسمية والمنصات الرقمية.\n"
+        )
+        (folder / f"story-{i:02d}.txt").write_text(body, encoding="utf-8")
+
+
+def _compose_command(service: str) -> list[str]:
+    compose = yaml.safe_load((ROOT / "docker-compose.yml").read_text(encoding="utf-8"))
+    return list(compose["services"][service]["command"])
+
+
+def _bin(name: str) -> str:
+    found = shutil.which(name, path=str(Path(sys.executable).parent))
+    assert found, f"{name} not installed next to {sys.executable}"
+    return found
+
+
+@pytest.fixture
+def fleet_env(postgres_url: str, redis_url: str) -> Iterator[dict[str, str]]:
+    import redis as redis_lib
+
+    client = redis_lib.Redis.from_url(E2E_REDIS_URL)
+    client.flushdb()
+    env = dict(os.environ)
+    env.update(
+        MARSAD_BROKER_URL=E2E_REDIS_URL,
+        MARSAD_DATABASE_URL=postgres_url,
+        MARSAD_DEDUP_BACKEND="redis",
+        MARSAD_DEDUP_PREFIX=f"marsad-e2e-{uuid.uuid4().hex[:8]}",
+        PYTHONUNBUFFERED="1",
+    )
+    yield env
+    client.flushdb()
+
+
+def _start(cmd: list[str], env: dict[str, str], log: Path) -> subprocess.Popen[bytes]:
+    exe = _bin(cmd[0])
+    return subprocess.Popen(
+        [exe, *cmd[1:]],
+        env=env,
+        cwd=ROOT,
+        stdout=log.open("wb"),
+        stderr=subprocess.STDOUT,
+        start_new_session=True,
+    )
+
+
+def _stop(proc: subprocess.Popen[bytes]) -> None:
+    if proc.poll() is None:
+        os.killpg(proc.pid, signal.SIGTERM)
+        try:
+            proc.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            os.killpg(proc.pid, signal.SIGKILL)
+            proc.wait()
+
+
+def _counts(url: str) -> tuple[int, int]:
+    engine = create_engine(url)
+    try:
+        with engine.connect() as conn:
+            docs = conn.scalar(select(func.count()).select_from(Document))
+            arts = conn.scalar(select(func.count()).select_from(Article))
+            return int(docs or 0), int(arts or 0)
+    finally:
+        engine.dispose()
+
+
+def _wait_for(predicate, timeout: float, what: str, logs: list[Path]) -> None:  # type: ignore[no-untyped-def]
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if predicate():
+            return
+        time.sleep(1)
+    tails = "\n".join(f"--- {p.name}\n" + p.read_text(errors="replace")[-3000:] for p in logs)
+    pytest.fail(f"timed out waiting for {what}\n{tails}")
+
+
+def _queues_drained(env: dict[str, str]) -> bool:
+    import redis as redis_lib
+
+    client = redis_lib.Redis.from_url(env["MARSAD_BROKER_URL"])
+    return (
+        client.llen("ingest") == 0 and client.llen("analysis") == 0 and client.hlen("unacked") == 0
+    )
+
+
+def test_twenty_documents_become_twenty_articles_once(
+    fleet_env: dict[str, str], tmp_path: Path
+) -> None:
+    env = fleet_env
+    migrate = subprocess.run(
+        [_bin("marsad"), *_compose_command("migrate")[1:]],
+        env=env,
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert migrate.returncode == 0, migrate.stderr
+    assert "revision" in migrate.stdout
+
+    docs = tmp_path / "docs"
+    _write_documents(docs)
+    logs = [tmp_path / "worker-ingest.log", tmp_path / "worker-analysis.log"]
+    workers = [
+        _start(
+            [*_compose_command("worker-ingest"), "--hostname", f"ingest-{uuid.uuid4().hex[:6]}@%h"],
+            env,
+            logs[0],
+        ),
+        _start(
+            [
+                *_compose_command("worker-analysis"),
+                "--hostname",
+                f"analysis-{uuid.uuid4().hex[:6]}@%h",
+            ],
+            env,
+            logs[1],
+        ),
+    ]
+    try:
+        submit = subprocess.run(
+            [_bin("marsad"), "submit", str(docs), "--source", "وكالة الاختبار"],
+            env=env,
+            cwd=ROOT,
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
+        assert submit.returncode == 0, submit.stderr
+        assert "submitted 20" in submit.stdout
+
+        db = env["MARSAD_DATABASE_URL"]
+        _wait_for(lambda: _counts(db) == (20, 20), 240, "20 documents and 20 articles", logs)
+
+        again = subprocess.run(
+            [_bin("marsad"), "submit", str(docs)],
+            env=env,
+            cwd=ROOT,
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
+        assert again.returncode == 0, again.stderr
+        time.sleep(2)
+        _wait_for(lambda: _queues_drained(env), 120, "queues to drain", logs)
+        time.sleep(2)
+        assert _counts(db) == (20, 20)
+
+        engine = create_engine(db)
+        with engine.connect() as conn:
+            statuses = dict(
+                conn.execute(text("SELECT outcome, count(*) FROM documents GROUP BY outcome")).all()
+            )
+            sources = conn.scalar(
+                text("SELECT count(*) FROM sources WHERE name = 'وكالة الاختبار'")
+            )
+        engine.dispose()
+        assert statuses == {"ok": 20}, statuses
+        assert sources == 1
+        for proc in workers:
+            assert proc.poll() is None, "a worker died"
+    finally:
+        for proc in workers:
+            _stop(proc)
