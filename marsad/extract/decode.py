@@ -143,6 +143,20 @@ def _strict(raw: bytes, codec: str) -> str | None:
         return None
 
 
+def _mostly_utf8(raw: bytes) -> str | None:
+    """UTF-8 with a few broken bytes (a body cut mid-character, one stray legacy byte).
+
+    Reading such a page as windows-1256 would turn all of its Arabic into ``ط§ظ„``
+    mojibake, so a handful of replacement characters is the lesser evil.
+    """
+    text = raw.decode("utf-8", errors="replace")
+    bad = text.count("\ufffd")
+    multibyte = sum(1 for ch in text if ord(ch) >= 0x80 and ch != "\ufffd")
+    if multibyte >= 20 and bad <= max(3, multibyte // 200):
+        return text
+    return None
+
+
 def _arabic_share(text: str) -> float:
     letters = [ch for ch in text if ch.isalpha()]
     if not letters:
@@ -184,6 +198,9 @@ def decode_bytes(raw: bytes, declared_charset: str | None = None) -> str:
     if raw.isascii():
         return raw.decode("ascii")
     text = _strict(raw, "utf-8")
+    if text is not None:
+        return text
+    text = _mostly_utf8(raw)
     if text is not None:
         return text
 

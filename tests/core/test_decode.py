@@ -115,3 +115,14 @@ def test_undecodable_bytes_fail() -> None:
     # Valid in no Arabic codepage as readable text: bytes 0x80-0xFF in a repeating ramp.
     with pytest.raises(DecodeFailed):
         decode_bytes(bytes(range(0x80, 0x100)) * 8)
+
+
+def test_utf8_with_a_stray_byte_stays_utf8() -> None:
+    # One broken byte must not flip a whole UTF-8 page to windows-1256 mojibake (ط§ظ„).
+    page = _page('<meta charset="utf-8">')
+    raw = page.encode("utf-8")
+    cut = raw.index("الطحين".encode()) + 1  # inside a two-byte letter
+    text = decode_bytes(raw[:cut] + raw[cut + 1 :])
+    assert "ارتفاع أسعار" in text
+    assert "\ufffd" in text
+    assert "ظ„" not in text
