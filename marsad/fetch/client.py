@@ -7,6 +7,7 @@ hop. All httpx failures are translated to the marsad error tree in ``fetch`` onl
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from contextlib import nullcontext
 from dataclasses import dataclass, field
 from email.message import Message
@@ -52,7 +53,7 @@ class FetchResult:
     etag: str | None
     last_modified: str | None
     not_modified: bool
-    elapsed: float
+    elapsed: float  # seconds on the network over all hops (politeness waits excluded)
     redirects: list[str] = field(default_factory=list)
 
 
@@ -132,17 +133,20 @@ def fetch(
     owns_client = client is None
     if client is None:
         client = make_client(options, resolver=resolver)
-    start = time.monotonic()
-    deadline = start + options.total_deadline
-    try:
-        if options.respect_robots:
-            from marsad.fetch.robots import default_checker
+    robots_check: Callable[[str], object] | None = None
+    if options.respect_robots:
+        from marsad.fetch.robots import default_checker
 
-            (robots or default_checker()).check(
-                url, options, client=client, limiter=limiter, resolver=resolver
+        checker = robots or default_checker()
+
+        def robots_check(hop_url: str) -> object:
+            return checker.check(
+                hop_url, options, client=client, limiter=limiter, resolver=resolver
             )
+
+    try:
         return _fetch_hops(
-            url, options, etag, last_modified, client, limiter, resolver, start, deadline
+            url, options, etag, last_modified, client, limiter, resolver, robots_check
         )
     except MarsadError:
         raise
@@ -165,6 +169,26 @@ def fetch(
             client.close()
 
 
+class _Budget:
+    """Network time left for this fetch. Politeness waits and robots.txt do not count:
+    a busy domain queue must not turn into spurious timeouts."""
+
+    def __init__(self, total: float) -> None:
+        self.total = total
+        self.spent = 0.0
+        self._hop_start: float | None = None
+
+    def start_hop(self) -> float:
+        """Begin timing a hop; return its absolute monotonic deadline."""
+        self._hop_start = time.monotonic()
+        return self._hop_start + max(0.0, self.total - self.spent)
+
+    def end_hop(self) -> None:
+        if self._hop_start is not None:
+            self.spent += time.monotonic() - self._hop_start
+            self._hop_start = None
+
+
 def _fetch_hops(
     url: str,
     options: FetchOptions,
@@ -173,8 +197,7 @@ def _fetch_hops(
     client: httpx.Client,
     limiter: DomainLimiter | None,
     resolver: Resolver | None,
-    start: float,
-    deadline: float,
+    robots_check: Callable[[str], object] | None,
 ) -> FetchResult:
     headers = {
         "User-Agent": options.user_agent,
@@ -186,21 +209,25 @@ def _fetch_hops(
         headers["If-None-Match"] = etag
     if last_modified:
         headers["If-Modified-Since"] = last_modified
+    budget = _Budget(options.total_deadline)
     redirects: list[str] = []
     current = url
     while True:
         check_url(current, allow_private_hosts=options.allow_private_hosts, resolver=resolver)
-        remaining = deadline - time.monotonic()
-        if remaining <= 0:
-            raise FetchTimeout(f"{url}: total deadline of {options.total_deadline}s exceeded")
-        timeout = httpx.Timeout(
-            connect=min(options.connect_timeout, remaining),
-            read=min(options.read_timeout, remaining),
-            write=min(options.read_timeout, remaining),
-            pool=min(options.connect_timeout, remaining),
-        )
+        if robots_check is not None:
+            robots_check(current)
         gate = limiter.acquire(domain_of(current)) if limiter is not None else nullcontext()
         with gate:
+            deadline = budget.start_hop()
+            remaining = deadline - time.monotonic()
+            if remaining <= 0:
+                raise FetchTimeout(f"{url}: total deadline of {options.total_deadline}s exceeded")
+            timeout = httpx.Timeout(
+                connect=min(options.connect_timeout, remaining),
+                read=min(options.read_timeout, remaining),
+                write=min(options.read_timeout, remaining),
+                pool=min(options.connect_timeout, remaining),
+            )
             request = client.build_request("GET", current, headers=headers, timeout=timeout)
             response = client.send(request, stream=True, follow_redirects=False)
             try:
@@ -214,11 +241,15 @@ def _fetch_hops(
                     redirects.append(current)
                     current = urljoin(current, location.strip())
                     continue
-                return _finish(
-                    url, current, response, options, etag, last_modified, redirects, start, deadline
+                result = _finish(
+                    url, current, response, options, etag, last_modified, redirects, deadline
                 )
+                budget.end_hop()
+                result.elapsed = budget.spent
+                return result
             finally:
                 response.close()
+                budget.end_hop()
 
 
 def _finish(
@@ -229,7 +260,6 @@ def _finish(
     etag: str | None,
     last_modified: str | None,
     redirects: list[str],
-    start: float,
     deadline: float,
 ) -> FetchResult:
     status = response.status_code
@@ -242,7 +272,7 @@ def _finish(
             url=url, final_url=final_url, status=status, headers=hdrs, content=b"",
             content_type=media, charset=charset, etag=new_etag or etag,
             last_modified=new_lm or last_modified, not_modified=True,
-            elapsed=time.monotonic() - start, redirects=redirects,
+            elapsed=0.0, redirects=redirects,
         )
     if not 200 <= status < 300:
         raise _status_error(response, url)
@@ -253,5 +283,5 @@ def _finish(
     return FetchResult(
         url=url, final_url=final_url, status=status, headers=hdrs, content=body,
         content_type=media, charset=charset, etag=new_etag, last_modified=new_lm,
-        not_modified=False, elapsed=time.monotonic() - start, redirects=redirects,
+        not_modified=False, elapsed=0.0, redirects=redirects,
     )

@@ -228,3 +228,15 @@ def test_redis_acquire_times_out_with_transient_error(redis_env):
     with waiter.acquire("akhbar.example"):  # released on exit: free again
         pass
     assert client.zcard(f"{prefix}:leases:akhbar.example") == 0
+
+
+def test_politeness_wait_does_not_count_against_the_deadline(server):
+    server.route("/a", Reply(headers={"Content-Type": "text/html"}, body=b"ok"))
+    limiter = LocalDomainLimiter(min_interval=0.6, max_concurrency=1)
+    opts = FetchOptions(allow_private_hosts=True, respect_robots=False, total_deadline=0.4)
+    fetch(server.url("/a"), opts, limiter=limiter)
+    t0 = time.monotonic()
+    second = fetch(server.url("/a"), opts, limiter=limiter)  # waits ~0.6 s for its slot
+    assert time.monotonic() - t0 >= 0.5
+    assert second.status == 200
+    assert second.elapsed < 0.4

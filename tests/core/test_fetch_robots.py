@@ -116,3 +116,12 @@ def test_respect_robots_false_skips_robots(server):
 
 def test_robots_url_is_per_origin():
     assert robots_url("HTTPS://Www.Example.com:8443/a/b?c") == "https://www.example.com:8443/robots.txt"
+
+
+def test_redirect_target_is_checked_against_robots(server):
+    server.route("/robots.txt", Reply(headers={"Content-Type": "text/plain"}, body=ROBOTS))
+    server.route("/go", Reply(302, headers={"Location": "/archive/1"}))
+    with pytest.raises(RobotsDisallowed):
+        fetch(server.url("/go"), OPTS, robots=RobotsChecker())
+    assert len(server.requests_to("/go")) == 1
+    assert server.requests_to("/archive/1") == []
