@@ -142,6 +142,8 @@ _QUALIFIERS = _fold_all(
     "السابق السابقة الأسبق الأسبقة المتقاعد المتقاعدة الجديد الجديدة المنتخب المنتخبة "
     "المكلف المكلفة المؤقت المؤقتة الانتقالي الأعلى العام الأول الركن الرسمي الأممي الخاص"
 )
+# Prepositions introducing the place of an office: the next word belongs to the title.
+_PREPOSITIONS = _fold_all("إلى لدى في")
 # Given names shaped like nisba adjectives: never taken for "التركي"-like qualifiers.
 _NISBA_NAMES = _fold_all("الهادي المهدي الباجي العربي الهاشمي الطيب الزبيدي المنجي الناجي")
 
@@ -227,12 +229,15 @@ def _certain_reading(word: str, etype: str | None) -> tuple[str, int, str] | Non
     for rest, n, prefix in _clitic_readings(word):
         if rest in _NEVER_STRIP:
             continue
+        clitics = word[:n]
         definite = rest.startswith("ال") and len(rest) >= 5
-        if definite and prefix == "ال" and etype != "LOC":
-            return rest, n, prefix  # للأمم -> الأمم (ل + ال; a LOC may be ل + لX: لليون)
-        if definite and prefix == "" and word[0] in "وب":
-            return rest, n, prefix  # والقاهرة, بالقاهرة
-        if prefix == "" and word[0] == "و" and rest[0] == "و" and len(rest) >= 3:
+        if definite and prefix == "ال" and etype not in ("LOC", "PER"):
+            return rest, n, prefix  # للأمم -> الأمم (a place or person may be ل + لX: للوسي)
+        if definite and prefix == "" and (
+            clitics == "و" or (clitics in ("ب", "وب") and etype != "PER")
+        ):
+            return rest, n, prefix  # والقاهرة, بالقاهرة (but بالاسيوس is Palacios)
+        if clitics == "و" and rest[0] == "و" and len(rest) >= 3:
             return rest, n, prefix  # وواشنطن
     return None
 
@@ -267,14 +272,21 @@ def _chain_length(folded: list[str], j: int, after_head: bool) -> int:
         while k < n - 1:
             word = folded[k]
             bare = word[1:] if word.startswith("ل") and not word.startswith("لل") else word
+            if word in _PREPOSITIONS:
+                break
             if (word.startswith(_DEFINITE) and word not in _NISBA_NAMES) or (
                 bare in _CONSTRUCT or bare in _BARE_COUNTRIES
             ):
                 k += 1
                 continue
             break
-    while k < n - 1 and _is_qualifier(folded[k]):
-        k += 1
+    while k < n - 1:
+        if _is_qualifier(folded[k]):
+            k += 1
+        elif folded[k] in _PREPOSITIONS and k + 2 < n:
+            k += 2  # "المبعوث الأممي إلى ليبيا", "السفير الأمريكي لدى إسرائيل"
+        else:
+            break
     return k - j
 
 
