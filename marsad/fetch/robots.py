@@ -8,6 +8,7 @@ outcome is noted and cached only briefly so a recovering site's rules apply soon
 from __future__ import annotations
 
 import dataclasses
+import functools
 import logging
 import threading
 import time
@@ -49,9 +50,23 @@ class RobotsPolicy:
     def allows(self, url: str, user_agent: str) -> bool:
         if self.kind != "rules":
             return True
-        parser = RobotFileParser()
-        parser.parse(self.text.splitlines())
-        return parser.can_fetch(user_agent, url)
+        return _parsed(self.text).can_fetch(user_agent, url)
+
+    def crawl_delay(self, user_agent: str) -> float | None:
+        """The site's Crawl-delay for marsad, for the shell to widen the domain interval."""
+        if self.kind != "rules":
+            return None
+        delay = _parsed(self.text).crawl_delay(user_agent)
+        return float(delay) if delay is not None else None
+
+
+@functools.lru_cache(maxsize=512)
+def _parsed(text: str) -> RobotFileParser:
+    """Parsing once per distinct robots.txt: a feed poll checks dozens of URLs per site.
+    The parser is only read after this, so sharing it between threads is safe."""
+    parser = RobotFileParser()
+    parser.parse(text.splitlines())
+    return parser
 
 
 class RobotsCache(Protocol):
@@ -89,7 +104,11 @@ class MemoryRobotsCache:
 def robots_url(url: str) -> str:
     """robots.txt lives at the origin: scheme + host + port."""
     parts = urlsplit(url)
-    return f"{parts.scheme.lower()}://{parts.netloc.lower()}/robots.txt"
+    host = (parts.hostname or "").lower()
+    if ":" in host:
+        host = f"[{host}]"
+    port = f":{parts.port}" if parts.port else ""
+    return f"{parts.scheme.lower()}://{host}{port}/robots.txt"
 
 
 class RobotsChecker:

@@ -181,3 +181,21 @@ def test_fetch_then_parse_from_local_server_ignores_wrong_headers(hespress_bytes
         bomb = fetch(srv.url("/bomb.xml"), opts)
         with pytest.raises(FeedMalformed):
             parse_feed(bomb.content, bomb.final_url)
+
+
+def test_rss091_doctype_windows_1256_with_html_entity():
+    """Old outlets' RSS 0.91: public DOCTYPE (no subset), cp1256 bytes, an HTML entity."""
+    feed_bytes = (
+        b'<?xml version="1.0" encoding="windows-1256"?>\n'
+        b'<!DOCTYPE rss PUBLIC "-//Netscape Communications//DTD RSS 0.91//EN" '
+        b'"http://my.netscape.com/publish/formats/rss-0.91.dtd">\n'
+        b'<rss version="0.91"><channel><title>' + "أخبار المدينة".encode("cp1256")
+        + b"</title><link>https://akhbar.example/</link><item><title>"
+        + "افتتاح جسر جديد&nbsp;على النهر".encode("cp1256")
+        + b"</title><link>/local/2026/bridge</link></item></channel></rss>"
+    )
+    feed = parse_feed(feed_bytes, "https://akhbar.example/rss.xml")
+    assert feed.title == "أخبار المدينة"
+    assert [i.title for i in feed.items] == ["افتتاح جسر جديد على النهر"]
+    assert feed.items[0].url == "https://akhbar.example/local/2026/bridge"
+    assert any("nbsp" in w for w in feed.warnings)

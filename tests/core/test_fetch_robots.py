@@ -115,7 +115,8 @@ def test_respect_robots_false_skips_robots(server):
 
 
 def test_robots_url_is_per_origin():
-    assert robots_url("HTTPS://Www.Example.com:8443/a/b?c") == "https://www.example.com:8443/robots.txt"
+    assert robots_url("HTTPS://u:p@Www.Example.com:8443/a?c") == "https://www.example.com:8443/robots.txt"
+    assert robots_url("http://[::1]:80/x") == "http://[::1]:80/robots.txt"
 
 
 def test_redirect_target_is_checked_against_robots(server):
@@ -125,3 +126,15 @@ def test_redirect_target_is_checked_against_robots(server):
         fetch(server.url("/go"), OPTS, robots=RobotsChecker())
     assert len(server.requests_to("/go")) == 1
     assert server.requests_to("/archive/1") == []
+
+
+def test_crawl_delay_exposed(server):
+    server.route(
+        "/robots.txt",
+        Reply(
+            headers={"Content-Type": "text/plain"},
+            body=b"User-agent: marsad\nCrawl-delay: 5\nDisallow: /tmp/\n",
+        ),
+    )
+    policy = RobotsChecker().check(server.url("/news/1"), OPTS)
+    assert policy.crawl_delay(OPTS.user_agent) == 5.0
