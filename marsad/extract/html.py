@@ -28,6 +28,10 @@ __all__ = ["date_line_text", "extract_html"]
 log = logging.getLogger(__name__)
 
 _DATEISH = re.compile(r"date|time|stamp|stmp|byline|publish|posted|dateline|meta|تاريخ", re.I)
+_NOW_WIDGET = re.compile(
+    r"today|current|clock|weather|prayer|ticker|top-?bar|site-?header|header-?date", re.I
+)
+_ARTICLEISH = re.compile(r"article|post|entry|story|news-?detail|content", re.I)
 _XML_DECL = re.compile(r"^\s*<\?xml[^>]*>", re.I)
 _TITLE_SEPARATORS = re.compile(r"\s+[-|–—:•»]{1,2}\s+")
 _MAX_DATE_LINE = 160
@@ -43,25 +47,43 @@ def _parse_tree(html: str) -> etree._Element | None:
         return None
 
 
+def _in_article(el: etree._Element) -> bool:
+    for anc in el.iterancestors():
+        if not isinstance(anc.tag, str):
+            continue
+        if anc.tag in ("article", "main"):
+            return True
+        if _ARTICLEISH.search(f"{anc.get('class', '')} {anc.get('id', '')}"):
+            return True
+    return False
+
+
 def date_line_text(tree: etree._Element, limit: int = 12) -> str:
-    """Visible text of the elements that usually carry the date line.
+    """Visible text of the elements that usually carry the date line, article's own first.
 
     ``<time>`` elements and elements whose class or id mentions date/time/byline/meta,
     outside scripts; only short texts (a date line, not a whole article container).
+    Widgets that show the *current* date (header clocks, prayer times) are skipped, and
+    candidates inside the article come before those elsewhere on the page, so the crawl
+    day shown in a site header never passes for the publication date.
     """
-    parts: list[str] = []
+    inside: list[str] = []
+    outside: list[str] = []
     for el in tree.iter():
         if not isinstance(el.tag, str) or el.tag in ("script", "style", "meta", "link"):
             continue
         attrs = f"{el.get('class', '')} {el.get('id', '')}"
         if el.tag != "time" and not _DATEISH.search(attrs):
             continue
+        if _NOW_WIDGET.search(attrs):
+            continue
         text = " ".join(el.text_content().split())
-        if 4 <= len(text) <= _MAX_DATE_LINE and text not in parts:
-            parts.append(text)
-            if len(parts) >= limit:
-                break
-    return "\n".join(parts)
+        if not 4 <= len(text) <= _MAX_DATE_LINE or text in inside or text in outside:
+            continue
+        (inside if _in_article(el) else outside).append(text)
+        if len(inside) >= limit:
+            break
+    return "\n".join((inside + outside)[:limit])
 
 
 def _markup_date(html: str, not_after: dt.date) -> dt.date | None:

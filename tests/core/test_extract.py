@@ -267,3 +267,19 @@ def test_is_boilerplate_line(line: str) -> None:
 )
 def test_article_sentences_are_not_boilerplate(line: str) -> None:
     assert not is_boilerplate_line(line)
+
+
+@needs_dates
+def test_header_clock_is_not_the_publication_date() -> None:
+    body = "".join(
+        f"<p>قال مصدر في البلدية إن أعمال صيانة الطريق الساحلي ستستمر {n} أيام أخرى.</p>"
+        for n in range(3, 9)
+    )
+    page = (
+        "<html><head><title>تمديد أعمال صيانة الطريق الساحلي</title></head><body>"
+        '<div class="header-date">الأحد 24 نوفمبر 2024</div>'
+        '<div class="top"><span class="date">الأحد 24 نوفمبر 2024</span></div>'
+        "<article><h1>تمديد أعمال صيانة الطريق الساحلي</h1>"
+        f'<span class="post-date">الثلاثاء 14 مايو 2024</span>{body}</article></body></html>'
+    )
+    assert extract_html(page, not_after=CRAWL_DAY).published_at == dt.date(2024, 5, 14)
