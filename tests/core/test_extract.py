@@ -283,3 +283,25 @@ def test_header_clock_is_not_the_publication_date() -> None:
         f'<span class="post-date">الثلاثاء 14 مايو 2024</span>{body}</article></body></html>'
     )
     assert extract_html(page, not_after=CRAWL_DAY).published_at == dt.date(2024, 5, 14)
+
+
+def _road_page(date_line: str) -> str:
+    body = "".join(
+        f"<p>قال مصدر في البلدية إن أعمال صيانة الطريق الساحلي ستستمر {n} أيام أخرى.</p>"
+        for n in range(3, 9)
+    )
+    return (
+        "<html><head><title>تمديد أعمال صيانة الطريق الساحلي</title></head><body><article>"
+        f'<h1>تمديد أعمال صيانة الطريق الساحلي</h1><span class="post-date">{date_line}</span>'
+        f"{body}</article></body></html>"
+    )
+
+
+@needs_dates
+def test_url_date_is_only_a_last_resort() -> None:
+    url = "https://news.example/2020/01/05/coastal-road"
+    dated = extract_html(_road_page("الثلاثاء 14 مايو 2024"), url=url, not_after=CRAWL_DAY)
+    assert dated.published_at == dt.date(2024, 5, 14)
+    undated = _road_page("")
+    assert extract_html(undated, url=url, not_after=CRAWL_DAY).published_at == dt.date(2020, 1, 5)
+    assert extract_html(undated, not_after=CRAWL_DAY).published_at is None
