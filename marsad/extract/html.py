@@ -170,7 +170,7 @@ def extract_html(
         with_metadata=True,
         favor_precision=favor_precision,
         include_comments=False,
-        include_tables=False,
+        include_tables=True,  # old Arabic sites lay whole articles out in tables
         include_images=False,
         deduplicate=False,
         date_extraction_params={

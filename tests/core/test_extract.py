@@ -305,3 +305,18 @@ def test_url_date_is_only_a_last_resort() -> None:
     undated = _road_page("")
     assert extract_html(undated, url=url, not_after=CRAWL_DAY).published_at == dt.date(2020, 1, 5)
     assert extract_html(undated, not_after=CRAWL_DAY).published_at is None
+
+
+def test_table_layout_page_is_extracted() -> None:
+    # Legacy Arabic sites (often the windows-1256 ones) put the whole article in a <td>.
+    body = "".join(
+        f"<p>قال مصدر في البلدية إن أعمال صيانة الطريق الساحلي ستستمر {n} أيام أخرى "
+        "بسبب الأمطار الغزيرة التي هطلت على المنطقة.</p>"
+        for n in range(3, 9)
+    )
+    page = (
+        '<html><head><title>تمديد أعمال الصيانة</title></head><body><table width="100%">'
+        '<tr><td class="menu"><a href="/">الرئيسية</a></td><td class="main">'
+        f"<h1>تمديد أعمال الصيانة</h1>{body}</td></tr></table></body></html>"
+    )
+    assert "ستستمر 8 أيام أخرى" in extract_html(page).text
