@@ -127,9 +127,14 @@ def get_recognizer(backend: str = "auto", model_path: str | None = None,
         builtin_path = None if camel_path else model_path
         try:
             rec = get_recognizer("camel", camel_path, camel_data)
-        except BackendUnavailable as exc:
-            log.info("NER auto: CAMeL backend not used (%s); using builtin", exc)
-            rec = get_recognizer("builtin", builtin_path)
+        except BackendUnavailable as camel_exc:
+            log.info("NER auto: CAMeL backend not used (%s); using builtin", camel_exc)
+            try:
+                rec = get_recognizer("builtin", builtin_path)
+            except BackendUnavailable as builtin_exc:
+                raise BackendUnavailable(
+                    f"no NER backend available: camel: {camel_exc}; builtin: {builtin_exc}"
+                ) from builtin_exc
         _CACHE[auto_key] = rec
         return rec
 

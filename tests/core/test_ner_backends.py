@@ -110,6 +110,18 @@ def test_unknown_backend_and_missing_camel_model_raise_clear_errors(tmp_path):
         find_camel_model(None, None)
 
 
+def test_auto_reports_both_reasons_when_nothing_works(monkeypatch, tmp_path):
+    def broken(model_path):
+        raise BackendUnavailable("builtin NER tagger is not installed")
+
+    monkeypatch.setattr(ner, "_load_builtin", broken)
+    with pytest.raises(BackendUnavailable) as info:
+        ner.get_recognizer("auto", camel_data=str(tmp_path))
+    message = str(info.value)
+    assert message.startswith("no NER backend available: camel: no CAMeL Tools NER model found")
+    assert message.endswith("builtin: builtin NER tagger is not installed")
+
+
 def test_backend_status_reports_reasons(monkeypatch, tmp_path):
     def broken(model_path):
         raise BackendUnavailable("builtin NER model could not be loaded from /nowhere")

@@ -66,8 +66,12 @@ def test_import_and_status_offline_without_camel_data(tmp_path):
             err_none = None
         except BackendUnavailable as exc:
             err_none = [exc.code, str(exc)]
+        try:
+            auto = get_recognizer("auto", camel_data={str(tmp_path / "camel-data")!r}).name
+        except BackendUnavailable as exc:
+            auto = str(exc)
         print(json.dumps({{"heavy": heavy_after_import, "status": status, "err": err,
-                           "err_none": err_none, "attempts": ATTEMPTS}}))
+                           "err_none": err_none, "auto": auto, "attempts": ATTEMPTS}}))
     """, tmp_path)
     assert out["heavy"] == []
     assert out["attempts"] == []
@@ -77,6 +81,8 @@ def test_import_and_status_offline_without_camel_data(tmp_path):
     assert "data/ner/arabert" in out["err"][1]
     assert out["err_none"][0] == "ner_backend_unavailable"
     assert "no CAMeL Tools NER model configured" in out["err_none"][1]
+    # auto never needs camel-tools: builtin if its model is packaged, else a reason for both
+    assert out["auto"] == "builtin" or out["auto"].startswith("no NER backend available: camel:")
     assert out["catalogue_written"] is False
 
 
