@@ -201,7 +201,8 @@ def _sentences(words: list[tuple[str, int, int]], text: str) -> list[list[int]]:
             cur = []
         cur.append(idx)
         prev_end = end
-        if word in _SENT_END or len(cur) >= _MAX_SENT_WORDS:
+        abbreviation = word == "." and idx > 0 and len(words[idx - 1][0]) == 1  # "د. محمد"
+        if (word in _SENT_END and not abbreviation) or len(cur) >= _MAX_SENT_WORDS:
             groups.append(cur)
             cur = []
     if cur:

@@ -220,6 +220,10 @@ def test_camel_recognizer_maps_words_to_char_offsets():
     assert len(fake.batches[0]) == 2
     assert "\x7f" not in fake.batches[0][0]
     assert rec.recognize("   ") == []
+    # an abbreviation point does not end the sentence
+    fake.batches.clear()
+    rec.recognize("قال د. خليفة حفتر إن الهدنة صامدة. وأضاف أن")
+    assert [len(s) for s in fake.batches[0]] == [9, 2]
 
 
 # --- the real NERecognizer on a tiny hand-set BERT ------------------------------------------
