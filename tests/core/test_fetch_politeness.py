@@ -24,9 +24,10 @@ from marsad.fetch.politeness import LocalDomainLimiter, PolitenessTimeout, Redis
 
 REPO = Path(__file__).resolve().parents[2]
 LOCAL = FetchOptions(allow_private_hosts=True, respect_robots=False)
-# Request starts are timed at the server; process scheduling on a busy 2-core box adds a
-# few ms of jitter between the limiter's decision and the request arriving.
-TOLERANCE = 0.05
+# Request starts are timed at the server; process scheduling on a busy 2-core box adds
+# tens of ms of jitter between the limiter's decision (Redis clock) and the request
+# arriving. The mean gap, which jitter cannot shrink, is checked much tighter.
+TOLERANCE = 0.06
 
 
 def _helper():
@@ -187,6 +188,7 @@ def test_redis_limiter_two_processes_respect_min_interval(server, redis_env):
     assert len({r.query.split("&")[0] for r in records}) == 2  # both processes fetched
     gaps = _gaps(records)
     assert min(gaps) >= 0.25 - TOLERANCE, f"gaps: {[round(g, 3) for g in gaps]}"
+    assert sum(gaps) / len(gaps) >= 0.25 - 0.01, f"gaps: {[round(g, 3) for g in gaps]}"
 
 
 @pytest.mark.redis
