@@ -33,6 +33,7 @@ __all__ = [
     "arabic_ratio",
     "clean_text",
     "is_arabic",
+    "key_from_clean",
     "match_key",
     "remove_invisibles",
     "repair_split_words",
@@ -58,6 +59,9 @@ _INVISIBLE_RE = re.compile("[" + _INVISIBLE_CHARS + "]")
 # Arabic-Indic (U+0660..0669) and Extended/Persian (U+06F0..06F9) digits.
 _DIGITS = {ord("٠") + i: str(i) for i in range(10)}
 _DIGITS.update({ord("۰") + i: str(i) for i in range(10)})
+
+_CLEAN_TABLE: dict[int, str | None] = {ord(c): None for c in _INVISIBLE_CHARS}
+_CLEAN_TABLE.update(_DIGITS)
 
 # Horizontal whitespace variants (NBSP, en/em spaces, ideographic space, tab...).
 _HSPACE_RE = re.compile(r"[ \t\u00a0\u1680\u2000-\u200a\u202f\u205f\u3000\u180e]+")
@@ -93,6 +97,7 @@ _PERSIAN_LETTERS = str.maketrans(
         "ﻙ": "ك",
     }
 )
+_MARKS_RE = re.compile(f"[\u0610-\u061a{_AR_MARKS}]")
 # Hamza seats vary between outlets and countries (مسؤول / مسئول, شؤون / شئون): one symbol.
 _HAMZA_SEATS = str.maketrans({"ؤ": "ء", "ئ": "ء"})
 
@@ -143,17 +148,55 @@ def clean_text(text: str, keep_newlines: bool = True) -> str:
     """
     if not text:
         return ""
-    text = remove_invisibles(text)
-    text = normalize_unicode(text)  # NFKC: presentation forms, ligatures, full-width Latin
-    text = to_ascii_digits(text)
-    text = _NEWLINE_RE.sub("\n", text)
-    text = repair_split_words(text)
-    text = text.replace(TATWEEL, "")
+    text = text.translate(_CLEAN_TABLE)  # invisibles removed, digits to ASCII
+    # NFKC (presentation forms, ligatures, full-width Latin) via camel-tools; skipped when
+    # the text is already NFKC, which is the common case and saves most of the time.
+    if "\ufdfc" in text or "\ufdfd" in text or not unicodedata.is_normalized("NFKC", text):
+        text = normalize_unicode(text)
+    if TATWEEL in text:
+        text = repair_split_words(text).replace(TATWEEL, "")
+    if not keep_newlines:
+        return " ".join(text.split())
     return _unify_whitespace(text, keep_newlines)
 
 
-def _is_word_char(ch: str) -> bool:
-    return ch == "\x00" or unicodedata.category(ch)[0] in "LN"
+# Not a letter or digit (\w minus underscore); \x00 protects decimal points.
+_NON_WORD_RE = re.compile(r"[^\w\x00]+|_+")
+
+
+def _camel_char_table() -> dict[int, str | None]:
+    """One ``str.translate`` table equal to camel-tools' dediac + alef/yeh/teh normalizers.
+
+    Why: the camel-tools functions are per-character regex passes; running them on every
+    Arabic code point once at import and applying the result as one table gives the same
+    output about 4x faster on the hot dedup path (asserted in tests).
+    """
+    table: dict[int, str | None] = {}
+    for cp in list(range(0x0600, 0x0700)) + list(range(0x0750, 0x0780)):
+        ch = chr(cp)
+        out = dediac_ar(ch)
+        out = normalize_teh_marbuta_ar(normalize_alef_maksura_ar(normalize_alef_ar(out)))
+        out = out.translate(_PERSIAN_LETTERS).translate(_HAMZA_SEATS)
+        if _MARKS_RE.fullmatch(ch):
+            out = ""
+        if out != ch:
+            table[cp] = out or None
+    return table
+
+
+_KEY_TABLE = _camel_char_table()
+
+
+def key_from_clean(text: str) -> str:
+    """``match_key`` for text that already went through :func:`clean_text` (one line)."""
+    if not text:
+        return ""
+    text = text.translate(_KEY_TABLE).lower()
+    if "," in text or "." in text or "\u066b" in text or "\u066c" in text or "\u060c" in text:
+        text = _THOUSANDS_RE.sub("", text)
+        text = _DECIMAL_RE.sub("\x00", text)  # protect "2.5" from the punctuation pass
+    # Everything that is not a letter or digit separates words (punctuation, symbols, marks).
+    return " ".join(_NON_WORD_RE.sub(" ", text).replace("\x00", ".").split())
 
 
 def match_key(text: str) -> str:
@@ -162,21 +205,7 @@ def match_key(text: str) -> str:
     Two headlines that differ only by diacritics, alef/hamza/yeh/teh-marbuta spelling,
     tatweel, invisibles, digits script, quotes or punctuation get the same key.
     """
-    text = clean_text(text, keep_newlines=False)
-    if not text:
-        return ""
-    text = dediac_ar(text)
-    text = text.translate(_PERSIAN_LETTERS)
-    text = normalize_alef_ar(text)
-    text = normalize_alef_maksura_ar(text)
-    text = normalize_teh_marbuta_ar(text)
-    text = text.translate(_HAMZA_SEATS)
-    text = text.lower()
-    text = _THOUSANDS_RE.sub("", text)
-    text = _DECIMAL_RE.sub("\x00", text)  # protect "2.5" from the punctuation pass
-    # Everything that is not a letter or digit separates words (punctuation, symbols, marks).
-    chars = [ch if _is_word_char(ch) else " " for ch in text]
-    return " ".join("".join(chars).replace("\x00", ".").split())
+    return key_from_clean(clean_text(text, keep_newlines=False))
 
 
 def _is_arabic_char(ch: str) -> bool:

@@ -12,8 +12,9 @@ short and outlet-like (``نيوز``, ``أونلاين``, ``24``, Latin-only); a 
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
-from marsad.arabic.normalize import clean_text, match_key
+from marsad.arabic.normalize import clean_text, key_from_clean, match_key
 
 __all__ = ["KICKERS", "KNOWN_OUTLETS", "headline_key", "strip_decorations"]
 
@@ -139,19 +140,40 @@ _OUTLET_KEYS = frozenset(match_key(o) for o in KNOWN_OUTLETS)
 _MAX_KICKER_WORDS = max(len(k.split()) for k in _KICKER_KEYS)
 
 # Segment separators outlets use between kicker/outlet and the story.
-_SEP = r"(?:\s*[|｜:：]\s*|\s+[-–—]+\s+|\s*(?:\.\.+|…)\s*|\s*/\s+|\s+::\s+)"
-_SPLIT_RE = re.compile(_SEP)
+# Segment separators outlets use between kicker/outlet and the story. A hyphen separates
+# only with spaces around it (``ثنائي - القطب`` vs ``الدوحة-الرياض``).
+_SPLIT_RE = re.compile(r"[|｜:：…]|\.\.+|\s[-–—]+\s|/\s|::")
 _BRACKETED_RE = re.compile(r"[(\[{【（]([^()\[\]{}【】（）]{1,40})[)\]}】）]")
 _QUOTES_RE = re.compile(r"[\"'«»“”„‟‘’‚‛‹›〝〞＂`´]")
 
 
+_MAX_DECOR_WORDS = 5  # longer segments are story text; skip normalizing them here
+
+
+@lru_cache(maxsize=16384)
+def _seg_key(segment: str) -> str:
+    """Cached key of a short segment (kickers and outlet names repeat all day)."""
+    return key_from_clean(segment)
+
+
+@lru_cache(maxsize=4096)
+def _site_key(sitename: str) -> str:
+    return match_key(sitename)
+
+
+def _short(segment: str, site_key: str) -> bool:
+    return segment.count(" ") < max(_MAX_DECOR_WORDS, site_key.count(" ") + 2)
+
+
 def _is_kicker(segment: str) -> bool:
-    return match_key(segment) in _KICKER_KEYS
+    return segment.count(" ") < _MAX_DECOR_WORDS and _seg_key(segment) in _KICKER_KEYS
 
 
 def _is_outlet(segment: str, site_key: str) -> bool:
     """True when a trailing/leading segment names the outlet rather than telling news."""
-    key = match_key(segment)
+    if not _short(segment, site_key):
+        return False
+    key = _seg_key(segment)
     if not key:
         return True
     if site_key and (key == site_key or key in site_key or site_key in key):
@@ -168,9 +190,9 @@ def _is_outlet(segment: str, site_key: str) -> bool:
 
 def _strip_leading_kicker_words(text: str) -> str:
     """Drop a kicker glued to the story without a separator: ``عاجل الرئيس يعلن...``."""
-    words = text.split()
+    words = text.split(maxsplit=_MAX_KICKER_WORDS)
     for n in range(min(_MAX_KICKER_WORDS, len(words) - 1), 0, -1):
-        if match_key(" ".join(words[:n])) in _KICKER_KEYS:
+        if _seg_key(" ".join(words[:n])) in _KICKER_KEYS:
             return " ".join(words[n:])
     return text
 
@@ -181,18 +203,14 @@ def strip_decorations(title: str, sitename: str | None = None) -> str:
     Returns cleaned display text (not a key), so it is testable and reusable.
     """
     text = clean_text(title, keep_newlines=False)
-    site_key = match_key(sitename) if sitename else ""
+    site_key = _site_key(sitename) if sitename else ""
     # Bracketed kickers or outlet names anywhere: "(فيديو)", "[صور]", "(هسبريس)".
-    text = _BRACKETED_RE.sub(
-        lambda m: " " if (_is_kicker(m.group(1)) or _is_outlet_strict(m.group(1), site_key))
-        else m.group(0),
-        text,
-    )
-    parts = [p for p in _SPLIT_RE.split(text) if p.strip()]
+    if any(b in text for b in "([{【（"):
+        text = _bracketed(text, site_key)
+    parts = [p.strip() for p in _SPLIT_RE.split(text)]
+    parts = [p for p in parts if p]
     # Leading kickers / outlet names ("عاجل |", "هسبريس:").
-    while len(parts) > 1 and (
-        _is_kicker(parts[0]) or _is_outlet_strict(parts[0], site_key)
-    ):
+    while len(parts) > 1 and (_is_kicker(parts[0]) or _is_outlet_strict(parts[0], site_key)):
         parts.pop(0)
     # Trailing kickers / outlet names ("- الشروق أونلاين", "| فيديو").
     while len(parts) > 1 and (_is_kicker(parts[-1]) or _is_outlet(parts[-1], site_key)):
@@ -200,13 +218,25 @@ def strip_decorations(title: str, sitename: str | None = None) -> str:
     if parts:
         parts[0] = _strip_leading_kicker_words(parts[0])
     text = " ".join(parts)
-    text = _QUOTES_RE.sub(" ", text)
+    if _QUOTES_RE.search(text):
+        text = _QUOTES_RE.sub(" ", text)
     return " ".join(text.split())
+
+
+def _bracketed(text: str, site_key: str) -> str:
+    """Drop bracketed kickers or outlet names anywhere: "(فيديو)", "[صور]", "(هسبريس)"."""
+    return _BRACKETED_RE.sub(
+        lambda m: " " if (_is_kicker(m.group(1)) or _is_outlet_strict(m.group(1), site_key))
+        else m.group(0),
+        text,
+    )
 
 
 def _is_outlet_strict(segment: str, site_key: str) -> bool:
     """Leading segments are stricter: only the site's name or a known outlet."""
-    key = match_key(segment)
+    if not _short(segment, site_key):
+        return False
+    key = _seg_key(segment)
     if not key:
         return False
     return key in _OUTLET_KEYS or bool(site_key and key == site_key)
@@ -214,7 +244,7 @@ def _is_outlet_strict(segment: str, site_key: str) -> bool:
 
 def headline_key(title: str, sitename: str | None = None) -> str:
     """The comparison key of a headline: decorations stripped, then ``match_key``."""
-    key = match_key(strip_decorations(title, sitename))
+    key = key_from_clean(strip_decorations(title, sitename))
     if key:
         return key
     # A title that is only decoration (e.g. "فيديو") keeps its own key rather than "".

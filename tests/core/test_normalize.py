@@ -105,3 +105,21 @@ def test_arabic_ratio_and_is_arabic() -> None:
     assert not is_arabic("The government announced a new plan")
     assert not is_arabic("")
     assert not is_arabic("مرحبا", min_letters=10)
+
+
+def test_key_table_equals_camel_tools_normalizers() -> None:
+    """The one-pass table must give what the camel-tools functions give, char for char."""
+    from camel_tools.utils.dediac import dediac_ar
+    from camel_tools.utils.normalize import (
+        normalize_alef_ar,
+        normalize_alef_maksura_ar,
+        normalize_teh_marbuta_ar,
+    )
+
+    from marsad.arabic.normalize import key_from_clean
+
+    text = "أُعلِنَ إلغاءُ آخرِ ٱجتماعٍ على مستوى القمّة في مدينةِ طنجة ومكة المكرمة"
+    reference = normalize_teh_marbuta_ar(
+        normalize_alef_maksura_ar(normalize_alef_ar(dediac_ar(text)))
+    )
+    assert key_from_clean(text) == reference
