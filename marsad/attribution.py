@@ -1,0 +1,735 @@
+"""Who said it: reporting cues (قال، أكد، نفى، بحسب، نقلاً عن …) and the source they cite.
+
+Why: fact-checkers follow a claim back to whoever first made it, and an anonymous
+``مصدر عسكري`` quoted by an outlet is a different kind of evidence from a named minister.
+
+Rule-based, over one sentence at a time (:mod:`marsad.arabic.sentences`):
+
+* **Cue then source**: ``قال/أكدت/نفى/يقول … X إن/أن/:/في بيان …``. The source is the noun
+  phrase right after the cue (see :func:`_Parser.noun_phrase` for where it stops).
+* **Source then cue**: ``الجيش الليبي أعلن`` / ``وكان الوزير قد أكد`` when nothing follows the cue.
+* **No source** (``وأضاف أن``، ``وتابع:``): a clause-initial past cue inherits the source of
+  the previous attribution in the text; its ``source_start``/``source_end`` point at that
+  earlier mention.
+* **Preposition cues**: ``بحسب X``، ``حسب X``، ``وفقاً لـX``، ``طبقاً لـX``، ``نقلاً عن X``،
+  ``استناداً إلى X``; ``بحسب ما ذكرت X`` uses the verb as the cue. A document noun
+  (``بيان للجيش``، ``تقرير صادر عن الأمم المتحدة``، ``إحصائيات وزارة الصحة``) is replaced by its
+  issuer; without one it is an ``anonymous`` source (``ذكرت تقارير إعلامية``).
+* **Outlets quoting someone**: ``نقلت وكالة سانا عن مصدر عسكري`` and ``قال مصدر لـ«العربية»``
+  give two attributions for the same sentence: the outlet (kind ``outlet``) and the
+  ultimate source. ``نشر``/``أورد`` count only with an outlet; ``نقل`` only with an outlet
+  or a following ``عن``.
+* ``denial`` is true for the نفى family (نفى، نفت، نفوا، ينفي، تنفي، ينفون).
+* ``source`` is the surface text of the source span, except that a fused preposition
+  (``لوزارة`` -> ``وزارة``، ``للأمم`` -> ``الأمم``) is restored; the span then starts after ``ل``.
+
+Entities (optional) refine kinds (PER -> person, ORG -> organization/outlet, LOC ->
+organization, a state speaking) and extend a source span to cover a whole entity.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from marsad.arabic.sentences import sentence_spans
+from marsad.quantities import normalize_word
+from marsad.records import Attribution, Entity, SourceKind
+
+__all__ = ["classify_source", "find_attributions"]
+
+
+def _forms(*groups: str) -> dict[str, str]:
+    """Map each normalized form to its lemma; the first word of a group is the lemma."""
+    out: dict[str, str] = {}
+    for g in groups:
+        words = g.split()
+        for w in words:
+            out[normalize_word(w)] = normalize_word(words[0])
+    return out
+
+
+_VERB_CUES = _forms(
+    "قال قالت قالوا قالا يقول تقول يقولون",
+    "أكد أكدت أكدوا أكدا يؤكد تؤكد يؤكدون",
+    "ذكر ذكرت ذكروا تذكر",
+    "أفاد أفادت أفادوا يفيد تفيد",
+    "أشار أشارت أشاروا يشير تشير",
+    "كشف كشفت كشفوا يكشف تكشف",
+    "أعلن أعلنت أعلنوا يعلن تعلن",
+    "صرح صرحت صرحوا يصرح تصرح",
+    "نفى نفت نفوا ينفي تنفي ينفون",
+    "نقل نقلت نقلوا ينقل تنقل",
+    "نشر نشرت",
+    "أورد أوردت",
+    "أضاف أضافت أضافوا يضيف تضيف",
+    "أوضح أوضحت أوضحوا يوضح توضح",
+    "اعتبر اعتبرت اعتبروا يعتبر تعتبر",
+    "زعم زعمت زعموا يزعم تزعم",
+    "ادعى ادعت ادعوا يدعي تدعي",
+    "حذر حذرت حذروا يحذر تحذر",
+    "تابع تابعت",
+    "شدد شددت شددوا يشدد تشدد",
+    "أبلغ أبلغت",
+    "رجح رجحت رجحوا",
+)
+_PAST_ONLY_INHERIT = {"قال", "اكد", "اضاف", "تابع", "اوضح", "اشار", "شدد", "حذر", "اعتبر",
+                      "نفي", "ذكر", "افاد", "زعم", "ادعي", "صرح", "كشف"}
+_DENIAL = {"نفي"}
+_PREP_CUES = {"بحسب", "حسب", "وفقا", "وفق", "طبقا", "نقلا", "استنادا", "بحسبما", "حسبما"}
+_THAT = {"ان", "انه", "انها", "انهم", "انهما", "بان", "بانه", "بانها", "بانهم", "انا", "اننا",
+         "انني", "انهن"}
+_STOP = {
+    "في", "خلال", "عن", "علي", "عبر", "الي", "امس", "اليوم", "غدا", "الاحد", "الاثنين",
+    "الثلاثاء", "الاربعاء", "الخميس", "الجمعه", "السبت", "مساء", "صباح", "ظهر", "ليله",
+    "يوم", "قبل", "بعد", "عقب", "اثناء", "لدي", "حول", "امام", "مع", "بين", "ضمن", "من",
+    "ايضا", "كذلك", "بدوره", "بدورها", "بدورهم", "قد", "لوسائل", "للصحفيين", "للصحافيين",
+    "للصحافه", "للاعلاميين", "ل", "لنا", "له", "لها", "لهم", "ذلك", "هذا", "هذه", "تلك",
+    "ما", "الذي", "التي", "الذين", "انذاك", "حينها", "رسميا", "صراحه", "مجددا", "مرارا",
+    "وهو", "وهي", "لكن", "اذ", "حيث", "كما", "الا", "او", "ثم", "بيانا", "تصريحا", "تصريحات",
+    "الخبر", "الاتهامات", "الانباء", "التقارير", "المعلومات", "الشائعات", "الادعاءات",
+    "المزاعم", "الروايه", "قائلا", "قائله", "مضيفا", "مضيفه", "موضحا", "مؤكدا", "لافتا",
+    "مشيرا", "بعدما", "عندما", "حين", "الاسبوع", "الشهر", "ببيان", "بتصريح", "عشيه", "فجر",
+    "اواخر", "تقريرا", "تقرير", "مقالا", "خبرا",
+    "وجود", "صحه", "عزمه", "عزمها", "عزمهم", "رفضه", "رفضها", "تمسكه", "تمسكها",
+    "ترحيبه", "ترحيبها", "استعداده", "استعدادها", "دعمه", "دعمها", "مسؤوليته",
+    "مسؤوليتها", "مسئوليته", "مسئوليتها", "رغبته", "رغبتها", "قلقه", "قلقها",
+    "المعروف", "المعروفه", "المعروفين", "المكلف", "المكلفه", "المقرب", "المقربه",
+    "منهم", "منها", "بينهم", "فيها", "فيه", "عليه", "عليها", "اليها", "اليه",
+}
+# Nouns that typically open the object of أعلن/كشف/نفى (with or without ال).
+_OBJECT_NOUNS = {
+    "مقتل", "اصابه", "ارتفاع", "انخفاض", "تراجع", "تسجيل", "سقوط", "استعاده", "سيطره",
+    "تعليق", "استئناف", "بدء", "انطلاق", "اعتقال", "توقيف", "القبض", "ضبط", "تدمير",
+    "اسقاط", "استهداف", "شن", "تنفيذ", "ارسال", "وصول", "مغادره", "نشر", "تحرير", "فتح",
+    "اغلاق", "رفع", "خفض", "تمديد", "تاجيل", "الغاء", "رفض", "قبول", "موافقه", "توقيع",
+    "عقد", "اجراء", "تقديم", "منح", "تخصيص", "اطلاق", "عوده", "انسحاب", "دخول", "تورط",
+    "مشاركه", "حصيله", "عدد", "نتائج", "نتيجه", "فوز", "خساره", "التوصل", "توصل", "وفاه",
+    "ترشح", "استقاله", "تعيين", "اقاله", "حل", "منع", "حظر", "فرض", "اعتماد", "تسلم",
+    "تسليم", "استلام", "ادخال", "اخلاء", "نقل", "نزوح", "تعرض", "احباط", "مصادره",
+    "استقبال", "تلقي", "صرف", "ضخ", "بيع", "شراء", "زياده", "نمو", "تحقيق", "اكتشاف",
+    "حدوث", "وقوع", "عدم", "غياب", "توقف", "انتهاء", "اكتمال", "نجاح", "فشل", "امكانيه",
+    "نيته", "نيتها", "اي",
+}
+_DOC_NOUNS = {
+    "بيان", "تقرير", "تقارير", "تصريحات", "تصريح", "احصائيه", "احصائيات", "احصاءات",
+    "ارقام", "بيانات", "معطيات", "وثيقه", "وثائق", "دراسه", "استطلاع", "حصيله", "مذكره",
+    "رساله", "تغريده", "منشور", "بلاغ", "تقديرات", "معلومات", "انباء", "تسريبات",
+}
+_DOC_ADJ = {"رسمي", "رسميه", "جديد", "جديده", "مشترك", "مشتركه", "صادر", "صادره", "حديث",
+            "حديثه", "سابق", "اخير", "اولي", "اوليه", "اعلاميه", "صحفيه", "صحفي", "سنوي",
+            "سنويه", "نشرته", "نشرتها", "اصدرته", "اصدرتها", "اعدته", "اعدها"}
+
+_OUTLET_HEADS = {"صحيفه", "جريده", "موقع", "قناه", "تلفزيون", "اذاعه", "مجله", "شبكه",
+                 "محطه", "يوميه", "اسبوعيه", "منصه", "وكاله", "صحف", "وكالات", "مواقع", "قنوات",
+                 "وسائل"}
+_OUTLET_NAMES = {normalize_word(w) for w in (
+    "رويترز", "فرانس برس", "أسوشيتد برس", "أسوشييتد برس", "الجزيرة", "العربية", "سانا",
+    "وام", "واس", "قنا", "كونا", "بترا", "وفا", "الأناضول", "تاس", "سبوتنيك", "ريا نوفوستي",
+    "إنترفاكس", "بلومبرغ", "بلومبيرغ", "نيويورك تايمز", "واشنطن بوست", "لوموند", "لوفيغارو",
+    "الغارديان", "التايمز", "فايننشال تايمز", "وول ستريت جورنال", "بي بي سي", "سي إن إن",
+    "سكاي نيوز", "سكاي نيوز عربية", "الحرة", "الشرق الأوسط", "القدس العربي", "العربي الجديد",
+    "هسبريس", "الشروق", "الخبر", "النهار", "الأخبار", "الوطن", "المصري اليوم", "الأهرام",
+    "دويتشه فيله", "يورونيوز", "أكسيوس", "بوليتيكو", "الميادين", "المنار", "روسيا اليوم",
+    "آر تي", "إرنا", "فارس", "تسنيم", "شينخوا", "كيودو", "يونهاب", "نيوز ري", "إيلاف",
+    "الأيام", "الصباح", "المساء", "ليبيا الأحرار", "بوابة الوسط", "الوسط", "عكاظ", "الرياض",
+    "البيان", "الخليج", "الاتحاد", "الراي", "القبس", "الجريدة", "وكالة الأنباء الفرنسية",
+)}
+_ANON_HEADS = {"مصدر", "مصادر", "شهود", "شاهد", "سكان", "ناشطون", "ناشطين", "اوساط", "جهات",
+               "مقربون", "مقربين", "مراقبون", "مراقبين", "تسريبات", "مسؤول", "مسؤولون",
+               "مسؤولين", "مسئول", "مسئولون", "مسئولين", "دبلوماسي", "دبلوماسيون",
+               "دبلوماسيين", "ضابط", "ضباط", "عسكريون", "موظف", "موظفون", "عامل", "عاملون",
+               "مسعفون", "اطباء", "طبيب", "خبراء", "محللون", "متابعون", "مواطنون",
+               "مستخدمون", "ناشط", "مسؤوله", "متحدث", "عضو", "اعضاء", "قيادي", "قياديون"}
+_PERSON_HEADS = {
+    "وزير", "وزيره", "رئيس", "رئيسه", "متحدث", "متحدثه", "ناطق", "ناطقه", "سفير", "سفيره",
+    "مدير", "مديره", "قائد", "لواء", "عميد", "عقيد", "مقدم", "رائد", "جنرال", "مشير",
+    "شيخ", "دكتور", "نائب", "نائبه", "امين", "مبعوث", "مبعوثه", "ملك", "امير", "ولي",
+    "سيد", "سيده", "مستشار", "مستشاره", "خبير", "خبيره", "محلل", "محلله", "مدرب", "لاعب",
+    "ممثل", "ممثله", "منسق", "منسقه", "عضو", "مفوض", "مفوضه", "محافظ", "والي", "مندوب",
+    "مندوبه", "قيادي", "زعيم", "مرشح", "مرشحه", "كاتب", "باحث", "باحثه", "استاذ", "طبيب",
+    "حاكم", "عمده", "ناشط", "ناشطه", "محامي", "قاضي", "مرشد", "مساعد", "وكيل", "مدعي",
+    "صحفي", "مراسل", "بروفيسور", "نجم", "حارس", "مهاجم", "مسؤول", "مسؤوله", "رئيسا",
+    "البابا", "العاهل", "عاهل", "الفريق", "فريق", "اللواء", "مؤسس", "المؤسس",
+}
+_ORG_HEADS = {
+    "وزاره", "حكومه", "جيش", "امم", "منظمه", "اتحاد", "مجلس", "بنك", "مصرف", "شرطه", "قوات",
+    "تحالف", "حركه", "حزب", "جماعه", "هيئه", "رئاسه", "مكتب", "سفاره", "خارجيه", "داخليه",
+    "دفاع", "شركه", "كرملين", "بيت", "بنتاغون", "مرصد", "مفوضيه", "لجنه", "صندوق", "مؤسسه",
+    "جامعه", "نادي", "ناتو", "اوبك", "برلمان", "كونغرس", "محكمه", "نيابه", "ديوان",
+    "قياده", "غرفه", "سلطه", "سلطات", "اداره", "جهاز", "مديريه", "مركز", "معهد", "دائره",
+    "بلديه", "كتيبه", "فرقه", "فيلق", "مجموعه", "ائتلاف", "جبهه", "حرس", "اسطول", "جمارك",
+    "درك", "حمايه", "هلال", "صليب", "يونيسف", "يونسكو", "فيفا", "كاف", "يويفا", "اليزيه",
+    "كنيست", "مستشفي", "مستشفيات", "وزارات", "حكومات", "الاتحاد", "نقابه", "اللجنه",
+    "بورصه", "هيئات", "منظمات", "الصحه", "الدفاع", "الداخليه", "الخارجيه",
+    "عمليات", "قطاع", "المرصد", "التحالف", "الحوثيين", "الحوثيون", "طالبان",
+    "حماس", "ارامكو", "سوناطراك", "ادنوك", "وكاله", "طيران", "خطوط",
+    "سلطنه", "مملكه", "جمهوريه", "امانه",
+}
+_STATES = {normalize_word(w) for w in (
+    "روسيا", "تركيا", "مصر", "السعودية", "الإمارات", "قطر", "الكويت", "البحرين", "عمان",
+    "الأردن", "لبنان", "سوريا", "العراق", "إيران", "إسرائيل", "الجزائر", "المغرب", "تونس",
+    "ليبيا", "السودان", "اليمن", "فرنسا", "بريطانيا", "ألمانيا", "إيطاليا", "الصين",
+    "واشنطن", "موسكو", "أنقرة", "طهران", "القاهرة", "باريس", "لندن", "بكين", "الرياض",
+    "أبوظبي", "الدوحة", "دمشق", "بغداد", "طرابلس", "الرباط", "الجزائر", "تونس", "الخرطوم",
+    "الولايات المتحدة", "أمريكا", "أميركا", "إسبانيا", "اليونان", "روما", "برلين",
+)}
+_NEG = {"لم", "لن", "لا", "ولم", "ولن", "ولا", "فلم"}
+_CLAUSE_OPENERS = {"وكان", "كان", "وكانت", "كانت", "فيما", "بينما", "وقد", "غير", "لكن", "ولكن",
+                   "الا", "حين", "كما", "ثم", "بل"}
+_ENVOYS = {"مبعوث", "سفير", "مندوب", "مبعوثه", "سفيره", "مندوبه", "ممثل", "ممثله"}
+_ANON_ANAPHORS = {"المصدر", "المصادر", "الشهود", "السكان", "المسؤول", "المسؤولون"}
+_PLAIN_ADJ = {"كبير", "سابق", "رفيع", "بارز", "مطلع", "اخر", "مقرب", "كبار", "سابقون", "بارزون"}
+_ORG_AFTER_FI = {"حكومه", "وزاره", "الجيش", "الحكومه", "حركه", "حزب", "المجلس", "مجلس",
+                 "قوات", "جماعه", "منظمه", "الامم", "البنك", "شركه", "الاتحاد", "الهيئه",
+                 "هيئه", "الوزاره", "الشركه", "الحركه", "الحزب", "القوات", "الجماعه",
+                 "المنظمه", "الرئاسه", "رئاسه", "التحالف", "البرلمان", "وزارة", "الجامعه",
+                 "الشرطه", "السلطه", "الادارة", "الاداره", "الخارجيه", "الداخليه", "الدفاع",
+                 "البيت", "الكونغرس", "النادي", "صفوف", "الفريق", "المكتب", "مكتب"}
+_ANON_TAIL = re.compile(
+    r"^(?:رفض|رفضت|رفضوا|طلب|طلبت|طلبوا|فضل|فضلت|فضلوا|اشترط|اشترطت|اشترطوا)"
+    r"(?: عدم)? (?:الكشف|كشف|ذكر|نشر|الافصاح|الاعلان) (?:عن )?"
+    r"(?:اسمه|اسمها|اسمائهم|اسماءهم|هويته|هويتها|هويتهم|اسميهما)"
+)
+_OPEN_Q = "«\"“'"
+_CLOSE_Q = "»\"”'"
+
+_TOKEN = re.compile(
+    r"[\u0621-\u063A\u0641-\u064A\u0671-\u06D3\u064B-\u065F\u0670]+"
+    r"|[A-Za-z]+|[0-9٠-٩]+(?:[.,٫٬][0-9٠-٩]+)*|\S"
+)
+
+
+@dataclass(frozen=True, slots=True)
+class _Tok:
+    text: str
+    start: int
+    end: int
+    norm: str
+    word: bool
+
+
+def _strip_al(n: str) -> str:
+    for pre in ("وال", "بال", "فال", "لل", "ال"):
+        if n.startswith(pre) and len(n) - len(pre) >= 2:
+            return n[len(pre) :]
+    return n
+
+
+def _is_def(n: str) -> bool:
+    return n.startswith("ال") and len(n) > 3
+
+
+def _is_nisba(n: str) -> bool:
+    return n.endswith(("ي", "يه", "يين", "يون", "يات")) and len(n) >= 4
+
+
+@dataclass(slots=True)
+class _Source:
+    text: str
+    start: int
+    end: int
+    kind: SourceKind
+    next_i: int
+
+
+def classify_source(text: str, entities: Sequence[Entity] = (), start: int = -1,
+                    end: int = -1) -> SourceKind:
+    """Kind of a source phrase: outlet, person, organization or anonymous.
+
+    Heads decide first (``مصدر`` -> anonymous even when a PER entity follows); entities
+    overlapping ``start:end`` decide when the head is unknown.
+    """
+    words = [normalize_word(w) for w in _TOKEN.findall(text) if w.strip()]
+    words = [w for w in words if w not in _OPEN_Q + _CLOSE_Q]
+    if not words:
+        return "anonymous"
+    joined = " ".join(words)
+    head = words[0]
+    bare = _strip_al(head)
+    ent_types = (
+        {e.type for e in entities if e.start < end and e.end > start} if start >= 0 else set()
+    )
+    if joined in _OUTLET_NAMES or _strip_al(joined) in {_strip_al(o) for o in _OUTLET_NAMES}:
+        return "outlet"
+    if bare == "وكاله":
+        rest = words[1:]
+        if not rest:
+            return "outlet"  # الوكالة: an agency named just before, in news text an outlet
+        if any(_strip_al(w) == "انباء" for w in rest) or (rest and not _is_def(rest[0])):
+            return "outlet"
+        if any(" ".join(rest[k:]) in _OUTLET_NAMES for k in range(len(rest))):
+            return "outlet"
+        return "organization"
+    if bare in _OUTLET_HEADS and not _is_def(head):
+        return "outlet"
+    if bare in _OUTLET_HEADS and len(words) > 1:
+        return "outlet"
+    if bare in _ANON_HEADS and not _is_def(head):
+        if "PER" in ent_types and bare not in {"مصدر", "مصادر", "شهود", "سكان"}:
+            return "person"
+        return "anonymous"
+    if head in _ANON_ANAPHORS:
+        return "anonymous"
+    if bare in _PERSON_HEADS and not _is_def(head) and all(
+        (_is_nisba(w) and not _is_def(w)) or w in _PLAIN_ADJ for w in words[1:]
+    ) and "PER" not in ent_types:
+        return "anonymous"  # خبير اقتصادي، وزير سابق: a person without a name
+    if _ANON_TAIL.search(" ".join(words[1:])) or "الكشف عن" in joined:
+        return "anonymous"
+    if bare in _PERSON_HEADS or head in _PERSON_HEADS:
+        return "person"
+    if bare in _ORG_HEADS or head in _ORG_HEADS:
+        return "organization"
+    if joined in _STATES:
+        return "organization"
+    if "PER" in ent_types:
+        return "person"
+    if "ORG" in ent_types:
+        return "organization"
+    if "LOC" in ent_types:
+        return "organization"
+    if _is_def(head):
+        # a lone definite word that is not a known head: a family name (المنفي، الركراكي)
+        if len(words) == 1 and head.endswith("ي"):
+            return "person"
+        return "organization"
+    return "person"
+
+
+class _Parser:
+    """Attributions of one text; keeps the last source so ``وأضاف أن`` can inherit it."""
+
+    def __init__(self, text: str, entities: Sequence[Entity]) -> None:
+        self.text = text
+        self.entities = entities
+        self.toks = [
+            _Tok(m.group(), m.start(), m.end(), normalize_word(m.group()),
+                 m.group()[0].isalpha())
+            for m in _TOKEN.finditer(text)
+        ]
+        self.last: _Source | None = None
+        self.out: list[Attribution] = []
+        self.used: set[int] = set()
+
+    def norm(self, i: int) -> str:
+        return self.toks[i].norm if 0 <= i < len(self.toks) else ""
+
+    # -- cues -------------------------------------------------------------------
+
+    def verb_cue(self, i: int) -> tuple[str, str] | None:
+        """(lemma, cue surface) when token i is a reporting verb (with optional و/ف)."""
+        n = self.norm(i)
+        tok = self.toks[i]
+        if n in _VERB_CUES:
+            return _VERB_CUES[n], tok.text
+        if len(n) > 3 and n[0] in "وف" and n[1:] in _VERB_CUES:
+            return _VERB_CUES[n[1:]], tok.text[1:]
+        # an object pronoun glued to the verb: ما نفته مصادر، ما نشرته صحيفة
+        if self.norm(i - 1) in {"ما", "وهو", "وهي"} or self.norm(i - 2) in {"ما"}:
+            return self.verb_cue_suffixed(i)
+        return None
+
+    def prep_cue(self, i: int) -> str | None:
+        n = self.norm(i)
+        if n in _PREP_CUES:
+            return n
+        if len(n) > 3 and n[0] == "و" and n[1:] in _PREP_CUES:
+            return n[1:]
+        return None
+
+    # -- source noun phrase ---------------------------------------------------------
+
+    def is_stop(self, i: int) -> bool:
+        if i >= len(self.toks):
+            return True
+        tok = self.toks[i]
+        n = tok.norm
+        if not tok.word:
+            return True
+        if n in _STOP or n in _THAT or (_strip_al(n) in _OBJECT_NOUNS and not _is_def(n)):
+            return True
+        if _is_def(n) and _strip_al(n) in _OBJECT_NOUNS:
+            return True
+        if self.verb_cue(i) is not None or self.prep_cue(i) is not None:
+            return True
+        if n.startswith("و") and len(n) > 3 and (n[1:3] == "ال" or n[1] in "ا") and (
+            n not in _PERSON_HEADS
+        ):
+            return True
+        if n.startswith("بال") and len(n) > 5:
+            return True
+        return bool(n.startswith(("لوكاله", "لصحيفه", "لقناه", "لموقع", "لتلفزيون", "لاذاعه",
+                                  "لمجله", "لشبكه", "للتلفزيون", "للقناه", "لجريده")))
+
+    def noun_phrase(self, i: int, max_len: int = 10, force_head: bool = False
+                    ) -> tuple[int, int] | None:
+        """Token range [i, j) of the source phrase starting at i, or None."""
+        toks = self.toks
+        if i >= len(toks):
+            return None
+        if toks[i].text in _OPEN_Q:
+            return self.quoted(i)
+        if not force_head and self.is_stop(i):
+            return None
+        head = _strip_al(toks[i].norm)
+        if head.startswith("ل") and _strip_al(head[1:]) in _ORG_HEADS | _OUTLET_HEADS:
+            head = _strip_al(head[1:])  # لوزارة الصحة (after وفقاً / بيان)
+        kind_hint = "person" if head in _PERSON_HEADS else ""
+        if head not in _PERSON_HEADS | _ORG_HEADS | _OUTLET_HEADS | _ANON_HEADS and not _is_def(
+            toks[i].norm
+        ):
+            kind_hint = "person"  # a bare name: لافروف، قيس سعيد
+        j = i + 1
+        prev_def = _is_def(toks[i].norm)
+        prev_name = not prev_def and kind_hint == "person" and head not in _PERSON_HEADS
+        while j < len(toks) and j - i < max_len:
+            tok = toks[j]
+            n = tok.norm
+            if tok.text in _OPEN_Q and toks[j - 1].norm in {
+                normalize_word(w) for w in ("صحيفة", "موقع", "قناة", "وكالة", "مجلة", "جريدة",
+                                            "منظمة", "حركة", "حزب", "شركة", "تلفزيون", "إذاعة",
+                                            "شبكة", "جماعة", "مجموعة")
+            } | {"باسم"}:
+                q = self.quoted(j)
+                if q is None:
+                    break
+                j = q[1]
+                prev_def, prev_name = True, False  # after a quoted name only adjectives follow
+                continue
+            if n == "في" and self.norm(j + 1) in _ORG_AFTER_FI:
+                j += 1
+                prev_def = False
+                continue
+            if n == "باسم" or n == "بن" or n == "ابن" or n == "ابو" or n == "بنت":
+                j += 1
+                continue
+            if n == "الانباء" and toks[j - 1].norm in {"وكاله", "لوكاله"}:
+                j += 1
+                prev_def = True
+                continue
+            tail = _ANON_TAIL.match(" ".join(t.norm for t in toks[j : j + 6]))
+            if tail:
+                j += len(tail.group().split())
+                break
+            if n in {"الي", "لدي"} and head in _ENVOYS and j + 1 < len(toks) and toks[j + 1].word:
+                j += 2
+                prev_def = True
+                continue
+            org_head = head in _ORG_HEADS
+            if org_head and n.startswith("وال") and len(n) > 5 and prev_def and (
+                self.verb_cue(j) is None and n not in {"والتي", "والذي", "والذين"}
+            ):
+                j += 1
+                continue
+            if j == i + 1 and org_head and not _is_def(toks[i].norm) and (
+                _strip_al(n) in _OBJECT_NOUNS and not _is_def(n)
+            ):
+                j += 1
+                continue
+            if self.is_stop(j):
+                break
+            if (n.startswith("ل") and len(n) > 4 and j > i and (
+                _is_def("ا" + n[1:]) or n.startswith("لل") or _strip_al(n[1:]) in _ORG_HEADS
+                or n[1:] in {"حقوق", "شؤون", "شئون", "دعم", "مكافحه", "تنسيق", "حمايه"}
+            ) and _strip_al(self.norm(i)) in _ORG_HEADS | _OUTLET_HEADS | {"مرصد"} | (
+                {"مركز", "معهد", "منظمه"}
+            )) or (n.startswith("لل") and prev_def and kind_hint != "person"):
+                j += 1
+                prev_def = True
+                continue
+            if _is_def(n):
+                j += 1
+                prev_def, prev_name = True, False
+                continue
+            # an indefinite word: idafa / name after an indefinite word, or a name after a title
+            if prev_def and kind_hint != "person" and _strip_al(self.norm(j - 1)) not in (
+                _PERSON_HEADS | {"مرصد"}
+            ):
+                break
+            if prev_name and toks[j - 1].norm[:2] == "ال":
+                break
+            j += 1
+            prev_def = False
+            prev_name = prev_def or kind_hint == "person"
+        if j == i:
+            return None
+        return i, j
+
+    def quoted(self, i: int) -> tuple[int, int] | None:
+        """A name in quotes right at i: «العربية»، "نيوز ري"."""
+        for j in range(i + 1, min(i + 7, len(self.toks))):
+            if self.toks[j].text in _CLOSE_Q:
+                return (i, j + 1) if j > i + 1 else None
+        return None
+
+    def make_source(self, i: int, j: int) -> _Source:
+        toks = self.toks
+        start, end = toks[i].start, toks[j - 1].end
+        first = toks[i]
+        prefix = ""
+        if first.norm.startswith("لل") and len(first.norm) > 4:
+            start, prefix = first.start + 2, "ال"
+        elif first.norm.startswith("ل") and (
+            _strip_al(first.norm[1:]) in _ORG_HEADS | _OUTLET_HEADS | _PERSON_HEADS | _ANON_HEADS
+            or first.norm[1:] in _OUTLET_NAMES | _STATES
+            or self.entity_at(first.start + 1)
+        ):
+            start = first.start + 1
+        # extend to cover an entity that starts inside and ends after the span
+        for e in self.entities:
+            if start <= e.start < end < e.end and e.end - end < 40:
+                end = e.end
+        surface = prefix + self.text[start:end]
+        clean = surface.strip("«»\"“”' ")
+        lead = surface.find(clean)
+        s_start = start + max(0, lead - len(prefix)) if clean else start
+        kind = classify_source(clean, self.entities, s_start, end)
+        return _Source(clean, s_start, start + len(self.text[start:end].rstrip("«»\"“”' ")),
+                       kind, j)
+
+    def entity_at(self, pos: int) -> bool:
+        return any(e.start == pos for e in self.entities)
+
+    def source_after(self, i: int) -> _Source | None:
+        """The source phrase starting at token i (handles ل-prefixed and document nouns)."""
+        toks = self.toks
+        if i >= len(toks):
+            return None
+        n = toks[i].norm
+        bare = n[1:] if n.startswith("ل") and not n.startswith("لل") else n
+        bare = "ال" + n[2:] if n.startswith("لل") else bare
+        if _strip_al(bare) in _DOC_NOUNS:
+            return self.document_source(i)
+        span = self.noun_phrase(i)
+        if span is None:
+            return None
+        return self.make_source(*span)
+
+    def document_source(self, i: int) -> _Source | None:
+        """``بيان للجيش`` / ``تقرير صادر عن الأمم المتحدة`` / ``إحصائيات وزارة الصحة``."""
+        toks = self.toks
+        j = i + 1
+        while j < len(toks) and toks[j].norm in _DOC_ADJ:
+            j += 1
+        if j < len(toks) and toks[j].norm in {"عن", "من"}:
+            j += 1
+        if j < len(toks) and toks[j].word and not self.is_stop(j):
+            span = self.noun_phrase(j)
+            if span is not None:
+                return self.make_source(*span)
+        # no issuer: the document itself, anonymous (تقارير إعلامية)
+        span_end = i + 1
+        if span_end < len(toks) and toks[span_end].word and _is_nisba(toks[span_end].norm):
+            span_end += 1
+        src = self.make_source(i, span_end)
+        src.kind = "anonymous"
+        return src
+
+    def source_before(self, cue_i: int, sent_first: int) -> _Source | None:
+        """``الجيش الليبي أعلن`` / ``وكان الوزير قد أكد``: the clause before the cue.
+
+        Walks back over words until punctuation, a function word or another cue, so
+        ``غير أن ناشطين قالوا`` gives ``ناشطين``; at most 8 words.
+        """
+        toks = self.toks
+        k = cue_i - 1
+        if k >= sent_first and toks[k].norm == "قد":
+            k -= 1
+        first = k
+        while first >= sent_first and first > k - 8:
+            t = toks[first]
+            if not t.word or t.norm in _STOP or t.norm in _THAT or t.norm in _CLAUSE_OPENERS:
+                break
+            if self.verb_cue(first) or self.prep_cue(first):
+                return None
+            first -= 1
+        first += 1
+        if first > k:
+            return None
+        if first - 1 >= sent_first and toks[first - 1].word and toks[first - 1].norm not in (
+            _STOP | _THAT | _CLAUSE_OPENERS
+        ):
+            return None  # ran into the 8-word limit: not a subject
+        if toks[first].norm in _NEG:
+            return None
+        src = self.make_source(first, k + 1)
+        n0 = toks[first].norm
+        if n0.startswith("و") and (
+            _strip_al(n0[1:]) in _ORG_HEADS | _PERSON_HEADS | _OUTLET_HEADS | _ANON_HEADS
+            or n0[1:3] == "ال"
+        ):
+            # leading conjunction و glued to the first word: drop it from the span
+            text = src.text[1:]
+            src = _Source(text, src.start + 1, src.end,
+                          classify_source(text, self.entities, src.start + 1, src.end),
+                          src.next_i)
+        return src
+
+    # -- emit ----------------------------------------------------------------------
+
+    def emit(self, src: _Source, cue: str, lemma: str, sent: tuple[int, int]) -> None:
+        self.out.append(Attribution(
+            source=src.text, source_kind=src.kind, cue=cue, denial=lemma in _DENIAL,
+            start=sent[0], end=sent[1], source_start=src.start, source_end=src.end,
+        ))
+        self.last = src
+
+    def run(self) -> list[Attribution]:
+        spans = sentence_spans(self.text)
+        ti = 0
+        for sent in spans:
+            first = ti
+            while first < len(self.toks) and self.toks[first].start < sent[0]:
+                first += 1
+            last = first
+            while last < len(self.toks) and self.toks[last].end <= sent[1]:
+                last += 1
+            ti = last
+            self.sentence(first, last, sent)
+        return self.out
+
+    def clause_initial(self, i: int, first: int) -> bool:
+        if i == first:
+            return True
+        prev = self.toks[i - 1]
+        return not prev.word or prev.norm in {"ثم", "كما", "و"}
+
+    def sentence(self, first: int, last: int, sent: tuple[int, int]) -> None:
+        i = first
+        while i < last:
+            if i in self.used:
+                i += 1
+                continue
+            prep = self.prep_cue(i)
+            if prep is not None:
+                i = self.handle_prep(i, prep, sent)
+                continue
+            cue = self.verb_cue(i)
+            if cue is not None:
+                i = self.handle_verb(i, cue, first, sent)
+                continue
+            i += 1
+
+    def handle_verb(self, i: int, cue: tuple[str, str], first: int,
+                    sent: tuple[int, int]) -> int:
+        lemma, surface = cue
+        n = self.norm(i)
+        nxt = self.norm(i + 1)
+        if self.norm(i - 1) in _NEG:
+            return i + 1  # لم تعلن الحكومة: nothing was said
+        if lemma == "ذكر" and n in {"يذكر", "ويذكر"}:
+            return i + 1
+        if lemma == "تابع" and not (n[0] in "وف" or nxt in _THAT or nxt == ":"):
+            return i + 1
+        src = self.source_after(i + 1)
+        after = src.next_i if src is not None else i + 1
+        if src is None:
+            src = self.source_before(i, first)
+        if src is None:
+            if lemma in _PAST_ONLY_INHERIT and self.clause_initial(i, first) and (
+                self.last is not None
+                and (nxt in _THAT or nxt in _STOP or nxt == ":" or i + 1 >= len(self.toks)
+                     or not self.toks[i + 1].word)
+            ):
+                self.emit(self.last, surface, lemma, sent)
+            return i + 1
+        if lemma in {"نشر", "اورد"} and src.kind != "outlet":
+            return i + 1
+        if lemma == "نقل":
+            if self.norm(after) == "عن":
+                inner = self.source_after(after + 1)
+                if inner is not None:
+                    self.emit(src, surface, lemma, sent)  # the relay (outlet, press office)
+                    self.emit(inner, f"{surface} عن", lemma, sent)
+                    return inner.next_i
+            if src.kind != "outlet":
+                return i + 1
+        self.emit(src, surface, lemma, sent)
+        self.outlet_recipient(after, surface, lemma, sent)
+        return max(after, i + 1)
+
+    def outlet_recipient(self, j: int, cue: str, lemma: str, sent: tuple[int, int]) -> None:
+        """``قال مصدر لـ«العربية»`` / ``لوكالة رويترز``: the outlet that carried the quote."""
+        toks = self.toks
+        if j >= len(toks):
+            return
+        n = toks[j].norm
+        if n == "ل" and j + 1 < len(toks) and toks[j + 1].text in _OPEN_Q:
+            q = self.quoted(j + 1)
+            if q is not None:
+                src = self.make_source(*q)
+                src.kind = "outlet"
+                self.out.append(Attribution(src.text, "outlet", cue, lemma in _DENIAL,
+                                            sent[0], sent[1], src.start, src.end))
+            return
+        if (n.startswith("ل") and _strip_al(n[1:]) in _OUTLET_HEADS | {"تلفزيون"}) or (
+            n.startswith("لل") and n[2:] in _OUTLET_HEADS
+        ):
+            span = self.noun_phrase(j, force_head=True)
+            end = span[1] if span else j + 1
+            src = self.make_source(j, end)
+            if src.kind == "outlet":
+                self.out.append(Attribution(src.text, "outlet", cue, lemma in _DENIAL,
+                                            sent[0], sent[1], src.start, src.end))
+
+    def handle_prep(self, i: int, prep: str, sent: tuple[int, int]) -> int:
+        toks = self.toks
+        surface = toks[i].text[1:] if toks[i].norm[0] == "و" and prep != toks[i].norm else (
+            toks[i].text
+        )
+        j = i + 1
+        if prep in {"نقلا"}:
+            if self.norm(j) != "عن":
+                return i + 1
+            surface, j = f"{surface} عن", j + 1
+        elif prep == "استنادا":
+            if self.norm(j) not in {"الي", "لي"}:
+                return i + 1
+            j += 1
+        elif prep in {"وفقا", "طبقا", "وفق"}:
+            if j < len(toks) and toks[j].norm == "ل":
+                j += 1
+            elif j >= len(toks) or not toks[j].norm.startswith("ل"):
+                return i + 1
+            surface = f"{surface} ل"
+        # بحسب ما ذكرت X / وفقا لما أعلنته X: the verb is the cue
+        n = self.norm(j)
+        if prep in {"بحسبما", "حسبما"} or n in {"ما", "لما"}:
+            k = j if prep in {"بحسبما", "حسبما"} else j + 1
+            inner = self.verb_cue(k) or self.verb_cue_suffixed(k)
+            if inner is None:
+                return j + 1
+            k += 1
+            if self.norm(k) in {"به", "بها"}:
+                k += 1
+            src = self.source_after(k)
+            if src is None:
+                return k
+            self.emit(src, inner[1], inner[0], sent)
+            self.used.add(k - 1)
+            return src.next_i
+        src = self.source_after(j)
+        if src is None:
+            return j
+        self.emit(src, surface, "", sent)
+        return src.next_i
+
+    def verb_cue_suffixed(self, i: int) -> tuple[str, str] | None:
+        """``ذكرته`` / ``أعلنته`` / ``أوردتها`` inside ``بحسب ما …``."""
+        n = self.norm(i)
+        for suf in ("تها", "ته", "ها", "ه"):
+            if n.endswith(suf) and len(n) > len(suf) + 2:
+                stem = n[: -len(suf)]
+                for cand in (stem, stem + "ت"):
+                    if cand in _VERB_CUES:
+                        return _VERB_CUES[cand], self.toks[i].text
+        return None
+
+
+def find_attributions(text: str, entities: Sequence[Entity] = ()) -> list[Attribution]:
+    """Every attribution in ``text``, in text order (see the module docstring for rules)."""
+    if not text.strip():
+        return []
+    return _Parser(text, entities).run()
