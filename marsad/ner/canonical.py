@@ -129,7 +129,8 @@ _HEADS = _fold_all(
 _CONSTRUCT = _fold_all(
     "مجلس حكومة وزارة هيئة جهاز حزب حركة دولة جمهورية منظمة أركان لجنة بعثة جامعة مكتب "
     "قوات جيش شرطة مؤسسة اتحاد جبهة تحالف ائتلاف محكمة برلمان إدارة شركة مجموعة كتلة "
-    "باسم عام وفد إقليم ولاية مدينة بلدية قسم مركز دائرة"
+    "باسم عام وفد إقليم ولاية مدينة بلدية قسم مركز دائرة جماعة تنظيم ميليشيا مليشيا فصيل "
+    "كتائب سرايا هيئة مفوضية أكاديمية نقابة"
 )
 # Countries without the article, so "أمير قطر" and "رئيس وزراء لبنان" are full titles.
 _BARE_COUNTRIES = _fold_all(
@@ -271,13 +272,16 @@ def _chain_length(folded: list[str], j: int, after_head: bool) -> int:
     if after_head:
         while k < n - 1:
             word = folded[k]
-            bare = word[1:] if word.startswith("ل") and not word.startswith("لل") else word
-            if word in _PREPOSITIONS:
-                break
+            forms = {word, word[1:]} if word.startswith("ل") and not word.startswith("لل") else {
+                word}
+            if word in _PREPOSITIONS or (word.startswith("ال") and _starts_title_phrase(folded, k)):
+                break  # "... الفريق أول عبد الفتاح البرهان": the next rank is its own title
             if (word.startswith(_DEFINITE) and word not in _NISBA_NAMES) or (
-                bare in _CONSTRUCT or bare in _BARE_COUNTRIES
-            ):
+                forms & (_CONSTRUCT | _BARE_COUNTRIES | _HEADS)
+            ):  # "نائب رئيس الوزراء", "مساعد وزير الخارجية", "رئيس وزراء لبنان"
                 k += 1
+                if forms & _CONSTRUCT and k < n - 1 and folded[k] in _KNOWN:
+                    k += 1  # a bare proper name after a construct noun: "لحركة حماس"
                 continue
             break
     while k < n - 1:
@@ -288,6 +292,10 @@ def _chain_length(folded: list[str], j: int, after_head: bool) -> int:
         else:
             break
     return k - j
+
+
+def _starts_title_phrase(folded: list[str], i: int) -> bool:
+    return any(len(p) > 1 and tuple(folded[i:i + len(p)]) == p for p in _TITLE_PHRASES)
 
 
 def _strip_titles(display: list[str], folded: list[str]) -> int:
