@@ -8,14 +8,17 @@ from __future__ import annotations
 
 import os
 import socket
+import sys
 import uuid
 from collections.abc import Iterator
+from typing import Any
 from pathlib import Path
 from urllib.parse import urlparse
 
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "tests" / "helpers"))  # local_http: a real HTTP server for tests
 SHARED_DATA = Path(os.environ.get("MARSAD_SHARED_DATA", ROOT.parent / "shared" / "data"))
 SAMPLES = ROOT / "samples"
 
@@ -87,3 +90,12 @@ def shared_data() -> Path:
             pytest.fail(msg)
         pytest.skip(msg)
     return SHARED_DATA
+
+
+@pytest.fixture
+def http_server() -> Iterator[Any]:
+    """A real HTTP server on 127.0.0.1 with a request log (tests/helpers/local_http.py)."""
+    from local_http import LocalHTTPServer
+
+    with LocalHTTPServer() as server:
+        yield server

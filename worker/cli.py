@@ -93,7 +93,7 @@ def ingest(
             progress.update(task, description=_short(item.label))
             doc_id, _created, step = pipeline.intake(services, item.intake)  # type: ignore[arg-type]
             if step == "fetch":
-                step = pipeline.fetch(services, doc_id)
+                step = pipeline.fetch(services, doc_id, retry_transient=False)
             if step == "analyse":
                 pipeline.process(services, doc_id)
             doc_ids.append(doc_id)
@@ -398,7 +398,7 @@ def _feed_sessions(db: str | None) -> Any:
 def feeds_add(
     url: str,
     name: Annotated[str | None, typer.Option(help="Outlet name for the feed's articles.")] = None,
-    interval: Annotated[int | None, typer.Option(help="Seconds between polls (>= 60).")] = None,
+    interval: Annotated[int | None, typer.Option(help="Seconds between polls (>= 10).")] = None,
     db: DbOpt = None,
 ) -> None:
     """Subscribe to a feed (idempotent)."""

@@ -26,6 +26,9 @@ from worker import repo
 log = logging.getLogger(__name__)
 
 
+MIN_INTERVAL = 10  # seconds; the per-domain limiter still spaces requests to one outlet
+
+
 class FeedError(ValueError):
     """A user error in feed management (bad URL, unknown feed, bad feeds file)."""
 
@@ -41,8 +44,8 @@ def add_feed(
     """Register a feed (idempotent by canonical URL); returns (feed, created)."""
     if not url.lower().startswith(("http://", "https://")):
         raise FeedError(f"feed URL must be http(s): {url}")
-    if interval is not None and interval < 60:
-        raise FeedError("interval must be at least 60 seconds")
+    if interval is not None and interval < MIN_INTERVAL:
+        raise FeedError(f"interval must be at least {MIN_INTERVAL} seconds")
     canonical = canonicalize_url(url)
     feed = session.scalar(select(Feed).where(Feed.url == canonical))
     if feed is not None:
@@ -237,7 +240,7 @@ def poll_feed_inline(services: Any, url: str) -> tuple[list[int], str | None]:
     ids = []
     for doc_id, step in new:
         if step == "fetch":
-            step = pipeline.fetch(services, doc_id)
+            step = pipeline.fetch(services, doc_id, retry_transient=False)
         if step == "analyse":
             pipeline.process(services, doc_id)
         ids.append(doc_id)

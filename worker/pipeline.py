@@ -56,8 +56,12 @@ def canonical_url(url: str) -> str:
     return canonicalize_url(url)
 
 
-def fetch(services: Services, doc_id: int) -> Next:
-    """Fetch a queued URL document and store its bytes; failures are recorded on the row."""
+def fetch(services: Services, doc_id: int, *, retry_transient: bool = True) -> Next:
+    """Fetch a queued URL document and store its bytes; failures are recorded on the row.
+
+    Transient failures propagate for the task wrapper to retry; with ``retry_transient``
+    False (embedded mode, where nobody retries) they are recorded like permanent ones.
+    """
     from worker.fetching import fetch_document
 
     with services.sessions() as session:
@@ -68,9 +72,11 @@ def fetch(services: Services, doc_id: int) -> Next:
             fetch_document(services, doc)
             session.add(doc)
             session.commit()
-        except TransientError:
+        except TransientError as exc:
             session.rollback()
-            raise
+            if retry_transient:
+                raise
+            repo.mark_failed(session, doc, exc)
         except Exception as exc:
             session.rollback()
             repo.mark_failed(session, doc, _as_marsad_error(exc))

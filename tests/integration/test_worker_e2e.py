@@ -3,24 +3,21 @@ commands docker-compose.yml runs (migrate, worker-ingest, worker-analysis)."""
 
 from __future__ import annotations
 
-import os
-import shutil
-import signal
 import subprocess
-import sys
 import time
 import uuid
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-import yaml
+from fleet import ROOT
+from fleet import bin_path as _bin
+from fleet import compose_command as _compose_command
+from fleet import start as _start
+from fleet import stop as _stop
+from fleet import wait_for as _wait_for
 from sqlalchemy import create_engine, func, select, text
 
 from schemas.models import Article, Document
-
-ROOT = Path(__file__).resolve().parents[2]
-E2E_REDIS_URL = os.environ.get("MARSAD_TEST_E2E_REDIS_URL", "redis://127.0.0.1:6379/14")
 
 pytestmark = [pytest.mark.redis, pytest.mark.postgres, pytest.mark.slow]
 
@@ -85,57 +82,6 @@ def _write_documents(folder: Path) -> None:
         (folder / f"story-{i:02d}.txt").write_text(body, encoding="utf-8")
 
 
-def _compose_command(service: str) -> list[str]:
-    compose = yaml.safe_load((ROOT / "docker-compose.yml").read_text(encoding="utf-8"))
-    return list(compose["services"][service]["command"])
-
-
-def _bin(name: str) -> str:
-    found = shutil.which(name, path=str(Path(sys.executable).parent))
-    assert found, f"{name} not installed next to {sys.executable}"
-    return found
-
-
-@pytest.fixture
-def fleet_env(postgres_url: str, redis_url: str) -> Iterator[dict[str, str]]:
-    import redis as redis_lib
-
-    client = redis_lib.Redis.from_url(E2E_REDIS_URL)
-    client.flushdb()
-    env = dict(os.environ)
-    env.update(
-        MARSAD_BROKER_URL=E2E_REDIS_URL,
-        MARSAD_DATABASE_URL=postgres_url,
-        MARSAD_DEDUP_BACKEND="redis",
-        MARSAD_DEDUP_PREFIX=f"marsad-e2e-{uuid.uuid4().hex[:8]}",
-        PYTHONUNBUFFERED="1",
-    )
-    yield env
-    client.flushdb()
-
-
-def _start(cmd: list[str], env: dict[str, str], log: Path) -> subprocess.Popen[bytes]:
-    exe = _bin(cmd[0])
-    return subprocess.Popen(
-        [exe, *cmd[1:]],
-        env=env,
-        cwd=ROOT,
-        stdout=log.open("wb"),
-        stderr=subprocess.STDOUT,
-        start_new_session=True,
-    )
-
-
-def _stop(proc: subprocess.Popen[bytes]) -> None:
-    if proc.poll() is None:
-        os.killpg(proc.pid, signal.SIGTERM)
-        try:
-            proc.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            os.killpg(proc.pid, signal.SIGKILL)
-            proc.wait()
-
-
 def _counts(url: str) -> tuple[int, int]:
     engine = create_engine(url)
     try:
@@ -145,16 +91,6 @@ def _counts(url: str) -> tuple[int, int]:
             return int(docs or 0), int(arts or 0)
     finally:
         engine.dispose()
-
-
-def _wait_for(predicate, timeout: float, what: str, logs: list[Path]) -> None:  # type: ignore[no-untyped-def]
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if predicate():
-            return
-        time.sleep(1)
-    tails = "\n".join(f"--- {p.name}\n" + p.read_text(errors="replace")[-3000:] for p in logs)
-    pytest.fail(f"timed out waiting for {what}\n{tails}")
 
 
 def _queues_drained(env: dict[str, str]) -> bool:
