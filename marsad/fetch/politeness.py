@@ -7,6 +7,7 @@ in Redis and is changed only by one atomic Lua script that reads Redis' own cloc
 
 from __future__ import annotations
 
+import logging
 import threading
 import time
 import uuid
@@ -14,7 +15,11 @@ from collections.abc import Iterator
 from contextlib import AbstractContextManager, contextmanager
 from typing import Any, Protocol
 
+from redis.exceptions import RedisError
+
 from marsad.errors import FetchUnavailable
+
+log = logging.getLogger(__name__)
 
 
 class DomainLimiter(Protocol):
@@ -88,7 +93,8 @@ class RedisDomainLimiter:
         self._release = redis_client.register_script(_RELEASE_LUA)
 
     def _keys(self, domain: str) -> list[str]:
-        return [f"{self.prefix}:next:{domain}", f"{self.prefix}:leases:{domain}"]
+        # The {hash tag} keeps both keys in one slot, so the script also runs on Redis Cluster.
+        return [f"{self.prefix}:{{{domain}}}:next", f"{self.prefix}:{{{domain}}}:leases"]
 
     @contextmanager
     def acquire(self, domain: str) -> Iterator[None]:
@@ -102,7 +108,12 @@ class RedisDomainLimiter:
             lease_id,
         ]
         while True:
-            granted, wait_ms = self._reserve(keys=keys, args=args)
+            try:
+                granted, wait_ms = self._reserve(keys=keys, args=args)
+            except RedisError as exc:
+                raise FetchUnavailable(
+                    f"politeness store unreachable for {domain}: {exc}", retry_after=5.0
+                ) from exc
             if int(granted) == 1:
                 break
             remaining = deadline - time.monotonic()
@@ -117,7 +128,10 @@ class RedisDomainLimiter:
                 time.sleep(int(wait_ms) / 1000.0)
             yield
         finally:
-            self._release(keys=[keys[1]], args=[lease_id])
+            try:
+                self._release(keys=[keys[1]], args=[lease_id])
+            except RedisError as exc:  # the lease expires on its own; keep the fetch result
+                log.warning("could not release politeness lease for %s: %s", domain, exc)
 
 
 class LocalDomainLimiter:

@@ -18,6 +18,7 @@ from pathlib import Path
 
 import pytest
 
+from marsad.errors import FetchUnavailable
 from marsad.fetch.client import fetch
 from marsad.fetch.options import FetchOptions
 from marsad.fetch.politeness import LocalDomainLimiter, PolitenessTimeout, RedisDomainLimiter
@@ -128,6 +129,7 @@ def test_local_limiter_times_out_when_slots_are_held():
 CHILD = r"""
 import sys, threading, time
 import redis
+from marsad.errors import FetchUnavailable
 from marsad.fetch.client import fetch
 from marsad.fetch.options import FetchOptions
 from marsad.fetch.politeness import RedisDomainLimiter
@@ -215,6 +217,17 @@ def test_redis_lease_of_crashed_worker_expires(redis_env):
     del held
 
 
+def test_redis_outage_is_a_transient_fetch_error():
+    redis = pytest.importorskip("redis")
+    dead = redis.Redis(host="127.0.0.1", port=1, socket_connect_timeout=0.2)
+    limiter = RedisDomainLimiter(dead, 0.1, 1, "marsad-test:dead")
+    with (
+        pytest.raises(FetchUnavailable, match="politeness store unreachable"),
+        limiter.acquire("akhbar.example"),
+    ):
+        pass
+
+
 @pytest.mark.redis
 def test_redis_acquire_times_out_with_transient_error(redis_env):
     client, _, prefix = redis_env
@@ -229,7 +242,7 @@ def test_redis_acquire_times_out_with_transient_error(redis_env):
     assert info.value.retryable is True
     with waiter.acquire("akhbar.example"):  # released on exit: free again
         pass
-    assert client.zcard(f"{prefix}:leases:akhbar.example") == 0
+    assert client.zcard(f"{prefix}:{{akhbar.example}}:leases") == 0
 
 
 def test_politeness_wait_does_not_count_against_the_deadline(server):
