@@ -219,7 +219,10 @@ def test_redis_lease_of_crashed_worker_expires(redis_env):
 
 def test_redis_outage_is_a_transient_fetch_error():
     redis = pytest.importorskip("redis")
-    dead = redis.Redis(host="127.0.0.1", port=1, socket_connect_timeout=0.2)
+    from redis.backoff import NoBackoff
+    from redis.retry import Retry
+
+    dead = redis.Redis(host="127.0.0.1", port=1, retry=Retry(NoBackoff(), 0))
     limiter = RedisDomainLimiter(dead, 0.1, 1, "marsad-test:dead")
     with (
         pytest.raises(FetchUnavailable, match="politeness store unreachable"),
