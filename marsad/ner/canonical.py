@@ -298,7 +298,7 @@ def _starts_title_phrase(folded: list[str], i: int) -> bool:
     return any(len(p) > 1 and tuple(folded[i:i + len(p)]) == p for p in _TITLE_PHRASES)
 
 
-def _strip_titles(display: list[str], folded: list[str]) -> int:
+def _strip_titles(folded: list[str]) -> int:
     """Index of the first word after the leading titles."""
     i = 0
     while i < len(folded) - 1:
@@ -321,7 +321,7 @@ def _parse(name: str, etype: str | None) -> _Parsed:
     folded = [_fold_clean(w) for w in display]
     if not folded:
         return _Parsed((), ())
-    start = _strip_titles(display, folded) if etype in (None, "PER") else 0
+    start = _strip_titles(folded) if etype in (None, "PER") else 0
     display, folded = display[start:], folded[start:]
     alternatives: tuple[tuple[str, str], ...] = ()
     certain = _certain_reading(folded[0], etype)
@@ -330,7 +330,7 @@ def _parse(name: str, etype: str | None) -> _Parsed:
         display[0] = prefix + display[0][n:]
         folded[0] = rest
         if etype in (None, "PER") and len(folded) > 1:
-            k = _strip_titles(display, folded)  # "وللرئيس" -> "الرئيس" -> title
+            k = _strip_titles(folded)  # "وللرئيس" -> "الرئيس" -> title
             display, folded = display[k:], folded[k:]
     elif folded[0] not in _KNOWN and folded[0] not in _NEVER_STRIP:
         alternatives = tuple(
