@@ -18,6 +18,7 @@ from typing import Any, Protocol
 from redis.exceptions import RedisError
 
 from marsad.errors import FetchUnavailable
+from marsad.fetch.options import FetchOptions
 
 log = logging.getLogger(__name__)
 
@@ -92,6 +93,20 @@ class RedisDomainLimiter:
         self._reserve = redis_client.register_script(_RESERVE_LUA)
         self._release = redis_client.register_script(_RELEASE_LUA)
 
+    @classmethod
+    def from_options(
+        cls, redis_client: Any, options: FetchOptions, prefix: str = "marsad:polite"
+    ) -> RedisDomainLimiter:
+        """Limiter with the options' interval and cap; the lease outlives any one request."""
+        lease = max(120.0, 2 * (options.total_deadline + options.read_timeout))
+        return cls(
+            redis_client,
+            options.domain_min_interval,
+            options.domain_max_concurrency,
+            prefix,
+            lease_seconds=lease,
+        )
+
     def _keys(self, domain: str) -> list[str]:
         # The {hash tag} keeps both keys in one slot, so the script also runs on Redis Cluster.
         return [f"{self.prefix}:{{{domain}}}:next", f"{self.prefix}:{{{domain}}}:leases"]
@@ -148,6 +163,10 @@ class LocalDomainLimiter:
         self._cond = threading.Condition()
         self._next: dict[str, float] = {}
         self._active: dict[str, int] = {}
+
+    @classmethod
+    def from_options(cls, options: FetchOptions) -> LocalDomainLimiter:
+        return cls(options.domain_min_interval, options.domain_max_concurrency)
 
     @contextmanager
     def acquire(self, domain: str) -> Iterator[None]:
