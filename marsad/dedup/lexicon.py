@@ -12,6 +12,8 @@
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 from marsad.arabic.normalize import match_key
 
 __all__ = ["CRITICAL", "DROPPABLE", "NEGATION", "stem", "variant"]
@@ -62,6 +64,7 @@ _PREFIXES = ("وبال", "وال", "بال", "فال", "كال", "لل", "ال")
 _ONE_LETTER = "وفبلك"
 
 
+@lru_cache(maxsize=1 << 18)
 def stem(token: str) -> str:
     """Light prefix stripping (و + ال, بال, لل...) so ``والرئيس`` matches ``الرئيس``."""
     t = token
@@ -91,13 +94,11 @@ def variant(a: str, b: str) -> bool:
     """
     if a == b:
         return True
-    if any(c.isdigit() for c in a + b):
-        return False
     sa, sb = stem(a), stem(b)
     if sa == sb:
         return True
     short, long = (sa, sb) if len(sa) <= len(sb) else (sb, sa)
-    if len(short) < 3:
+    if len(short) < 3 or not (short.isalpha() and long.isalpha()):
         return False
     if long[0] in _ONE_LETTER and long[1:] == short:
         return True

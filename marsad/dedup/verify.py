@@ -33,6 +33,7 @@ SHORT_TOKENS = 4
 _DROP_WEIGHT = 0.25
 _VARIANT_CREDIT = 0.9
 _MOVE_PENALTY = 0.05
+_MIN_SHARED = 0.5  # minimum Dice overlap of stems before the detailed check
 _NUM_RE = re.compile(r"\d+(?:\.\d+)?")
 
 
@@ -56,18 +57,23 @@ def is_block_move(perm: list[int]) -> bool:
     return any(seg == ident[k:] + ident[:k] for k in range(1, len(ident)))
 
 
-def _align(ta: list[str], tb: list[str]) -> tuple[list[tuple[int, int, bool]], set[int], set[int]]:
-    """Greedy alignment: exact matches first, then spelling/clitic variants."""
-    free_b = set(range(len(tb)))
+def _align(
+    ta: list[str], tb: list[str], sa: list[str], sb: list[str]
+) -> tuple[list[tuple[int, int, bool]], set[int], set[int]]:
+    """Greedy alignment: equal stems first (in order), then spelling/clitic variants."""
+    where: dict[str, list[int]] = {}
+    for j, st in enumerate(sb):
+        where.setdefault(st, []).append(j)
     pairs: list[tuple[int, int, bool]] = []
     unmatched_a: set[int] = set()
-    for i, t in enumerate(ta):
-        j = next((j for j in sorted(free_b) if tb[j] == t), None)
-        if j is None:
-            unmatched_a.add(i)
+    for i, st in enumerate(sa):
+        slots = where.get(st)
+        if slots:
+            j = slots.pop(0)
+            pairs.append((i, j, ta[i] == tb[j]))
         else:
-            free_b.discard(j)
-            pairs.append((i, j, True))
+            unmatched_a.add(i)
+    free_b = {j for slots in where.values() for j in slots}
     for i in sorted(unmatched_a):
         j = next((j for j in sorted(free_b) if variant(ta[i], tb[j])), None)
         if j is not None:
@@ -86,7 +92,12 @@ def similarity(key_a: str, key_b: str) -> float:
     ta, tb = key_a.split(), key_b.split()
     if not ta or not tb:
         return 0.0
-    pairs, un_a, un_b = _align(ta, tb)
+    sa, sb = [stem(t) for t in ta], [stem(t) for t in tb]
+    # Cheap reject before alignment: copies share most stems; topic neighbours do not.
+    shared = sum((Counter(sa) & Counter(sb)).values())
+    if 2 * shared < _MIN_SHARED * (len(sa) + len(sb)):
+        return 0.0
+    pairs, un_a, un_b = _align(ta, tb, sa, sb)
     extra_a = [ta[i] for i in un_a]
     extra_b = [tb[j] for j in un_b]
     if any(t in NEGATION for t in extra_a + extra_b):
