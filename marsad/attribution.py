@@ -73,9 +73,13 @@ _VERB_CUES = _forms(
     "شدد شددت شددوا يشدد تشدد",
     "أبلغ أبلغت",
     "رجح رجحت رجحوا",
+    "لفت لفتت لفتوا يلفت تلفت",
+    "قدر قدرت قدروا يقدر تقدر",
 )
+# Cues too ambiguous to take a source from before the verb or from the context.
+_AFTER_ONLY = {"قدر"}
 _PAST_ONLY_INHERIT = {"قال", "اكد", "اضاف", "تابع", "اوضح", "اشار", "شدد", "حذر", "اعتبر",
-                      "نفي", "ذكر", "افاد", "زعم", "ادعي", "صرح", "كشف"}
+                      "نفي", "ذكر", "افاد", "زعم", "ادعي", "صرح", "كشف", "لفت"}
 _DENIAL = {"نفي"}
 _PREP_CUES = {"بحسب", "حسب", "وفقا", "وفق", "طبقا", "نقلا", "استنادا", "بحسبما", "حسبما"}
 _THAT = {"ان", "انه", "انها", "انهم", "انهما", "بان", "بانه", "بانها", "بانهم", "انا", "اننا",
@@ -165,7 +169,8 @@ _ORG_HEADS = {
     "بورصه", "هيئات", "منظمات", "الصحه", "الدفاع", "الداخليه", "الخارجيه",
     "عمليات", "قطاع", "المرصد", "التحالف", "الحوثيين", "الحوثيون", "طالبان",
     "حماس", "ارامكو", "سوناطراك", "ادنوك", "وكاله", "طيران", "خطوط",
-    "سلطنه", "مملكه", "جمهوريه", "امانه",
+    "امانه", "فصائل", "فصيل", "كتائب", "مليشيات", "ميليشيات",
+    "معارضه", "قبائل", "عشائر", "تنظيم", "تنسيقيه", "نقابات", "احزاب", "مجالس",
 }
 _STATES = {normalize_word(w) for w in (
     "روسيا", "تركيا", "مصر", "السعودية", "الإمارات", "قطر", "الكويت", "البحرين", "عمان",
@@ -178,6 +183,9 @@ _STATES = {normalize_word(w) for w in (
 _NEG = {"لم", "لن", "لا", "ولم", "ولن", "ولا", "فلم"}
 _CLAUSE_OPENERS = {"وكان", "كان", "وكانت", "كانت", "فيما", "بينما", "وقد", "غير", "لكن", "ولكن",
                    "الا", "حين", "كما", "ثم", "بل"}
+_COUNT_WORDS = {"اثنان", "اثنين", "ثلاثه", "اربعه", "خمسه", "سته", "سبعه", "ثمانيه", "تسعه",
+                "عشره", "عشرات", "عده", "بضعه", "بعض", "ثلاث", "اربع", "خمس"}
+_OUTLET_ANAPHORS = {"صحيفه", "قناه", "اذاعه", "مجله", "جريده", "شبكه", "وكاله"}
 _ENVOYS = {"مبعوث", "سفير", "مندوب", "مبعوثه", "سفيره", "مندوبه", "ممثل", "ممثله"}
 _ANON_ANAPHORS = {"المصدر", "المصادر", "الشهود", "السكان", "المسؤول", "المسؤولون"}
 _PLAIN_ADJ = {"كبير", "سابق", "رفيع", "بارز", "مطلع", "اخر", "مقرب", "كبار", "سابقون", "بارزون"}
@@ -217,6 +225,11 @@ def _strip_al(n: str) -> str:
     return n
 
 
+def _strip_lam(n: str) -> str:
+    """``لصحيفة`` -> ``صحيفه`` (a fused ل before a head word)."""
+    return n[1:] if n.startswith("ل") and not n.startswith("لل") and len(n) > 3 else n
+
+
 def _is_def(n: str) -> bool:
     return n.startswith("ال") and len(n) > 3
 
@@ -243,6 +256,8 @@ def classify_source(text: str, entities: Sequence[Entity] = (), start: int = -1,
     """
     words = [normalize_word(w) for w in _TOKEN.findall(text) if w.strip()]
     words = [w for w in words if w not in _OPEN_Q + _CLOSE_Q]
+    while len(words) > 1 and (words[0].isdigit() or words[0] in _COUNT_WORDS):
+        words = words[1:]  # ثلاثة مصادر، عدة مسؤولين: the head comes after the number
     if not words:
         return "anonymous"
     joined = " ".join(words)
@@ -264,8 +279,12 @@ def classify_source(text: str, entities: Sequence[Entity] = (), start: int = -1,
         return "organization"
     if bare in _OUTLET_HEADS and not _is_def(head):
         return "outlet"
-    if bare in _OUTLET_HEADS and len(words) > 1:
+    if bare in _OUTLET_HEADS and (len(words) > 1 or bare in _OUTLET_ANAPHORS):
         return "outlet"
+    if bare in _ANON_HEADS and bare in _PERSON_HEADS and len(words) > 1 and _is_def(words[1]) and (
+        not _is_nisba(words[1])
+    ):
+        return "person"  # عضو المجلس، مسؤول الإعلام: identified by the role
     if bare in _ANON_HEADS and not _is_def(head):
         if "PER" in ent_types and bare not in {"مصدر", "مصادر", "شهود", "سكان"}:
             return "person"
@@ -282,8 +301,8 @@ def classify_source(text: str, entities: Sequence[Entity] = (), start: int = -1,
         return "person"
     if bare in _ORG_HEADS or head in _ORG_HEADS:
         return "organization"
-    if joined in _STATES:
-        return "organization"
+    if joined in _STATES or bare in {"سلطنه", "مملكه", "جمهوريه", "دوله", "اماره"}:
+        return "organization"  # a state speaking through its government
     if "PER" in ent_types:
         return "person"
     if "ORG" in ent_types:
@@ -387,7 +406,7 @@ class _Parser:
         while j < len(toks) and j - i < max_len:
             tok = toks[j]
             n = tok.norm
-            if tok.text in _OPEN_Q and toks[j - 1].norm in {
+            if tok.text in _OPEN_Q and _strip_lam(toks[j - 1].norm) in {
                 normalize_word(w) for w in ("صحيفة", "موقع", "قناة", "وكالة", "مجلة", "جريدة",
                                             "منظمة", "حركة", "حزب", "شركة", "تلفزيون", "إذاعة",
                                             "شبكة", "جماعة", "مجموعة")
@@ -398,7 +417,9 @@ class _Parser:
                 j = q[1]
                 prev_def, prev_name = True, False  # after a quoted name only adjectives follow
                 continue
-            if n == "في" and self.norm(j + 1) in _ORG_AFTER_FI:
+            if n == "في" and (self.norm(j + 1) in _ORG_AFTER_FI or (
+                _strip_al(self.norm(j + 1)) in _ORG_HEADS
+            )):
                 j += 1
                 prev_def = False
                 continue
@@ -430,6 +451,13 @@ class _Parser:
                 continue
             if self.is_stop(j):
                 break
+            if org_head and n.startswith("ل") and not n.startswith("لل") and len(n) >= 3 and (
+                _is_def(self.norm(j + 1)) and not self.is_stop(j + 1)
+                and self.verb_cue(j) is None
+            ):
+                j += 2  # لكرة القدم، لحقوق الإنسان، لشؤون اللاجئين
+                prev_def = True
+                continue
             if (n.startswith("ل") and len(n) > 4 and j > i and (
                 _is_def("ا" + n[1:]) or n.startswith("لل") or _strip_al(n[1:]) in _ORG_HEADS
                 or n[1:] in {"حقوق", "شؤون", "شئون", "دعم", "مكافحه", "تنسيق", "حمايه"}
@@ -621,14 +649,18 @@ class _Parser:
             return i + 1  # لم تعلن الحكومة: nothing was said
         if lemma == "ذكر" and n in {"يذكر", "ويذكر"}:
             return i + 1
-        if lemma == "تابع" and not (n[0] in "وف" or nxt in _THAT or nxt == ":"):
-            return i + 1
         src = self.source_after(i + 1)
         after = src.next_i if src is not None else i + 1
+        if lemma == "تابع" and not (self.norm(after) in _THAT | {":", "قائلا", "بالقول"}
+                                    or self.toks[min(after, len(self.toks) - 1)].text in _OPEN_Q):
+            return i + 1  # تابع المباراة: "followed", not "went on to say"
+        if src is None and lemma in _AFTER_ONLY:
+            return i + 1
         if src is None:
             src = self.source_before(i, first)
         if src is None:
-            if lemma in _PAST_ONLY_INHERIT and self.clause_initial(i, first) and (
+            conj = self.toks[i].norm[0] in "وف" and self.toks[i].norm[1:] in _VERB_CUES
+            if lemma in _PAST_ONLY_INHERIT and (self.clause_initial(i, first) or conj) and (
                 self.last is not None
                 and (nxt in _THAT or nxt in _STOP or nxt == ":" or i + 1 >= len(self.toks)
                      or not self.toks[i + 1].word)
@@ -656,6 +688,8 @@ class _Parser:
         if j >= len(toks):
             return
         n = toks[j].norm
+        if n == "ل" and j + 2 < len(toks) and toks[j + 1].text == "\u0640":
+            j += 1  # لـ«العربية» when tatweel survived cleaning
         if n == "ل" and j + 1 < len(toks) and toks[j + 1].text in _OPEN_Q:
             q = self.quoted(j + 1)
             if q is not None:
@@ -709,6 +743,11 @@ class _Parser:
                 return k
             self.emit(src, inner[1], inner[0], sent)
             self.used.add(k - 1)
+            if inner[0] == "نقل" and self.norm(src.next_i) == "عن":
+                quoted = self.source_after(src.next_i + 1)
+                if quoted is not None:
+                    self.emit(quoted, f"{inner[1]} عن", inner[0], sent)
+                    return quoted.next_i
             return src.next_i
         src = self.source_after(j)
         if src is None:
@@ -722,7 +761,8 @@ class _Parser:
         for suf in ("تها", "ته", "ها", "ه"):
             if n.endswith(suf) and len(n) > len(suf) + 2:
                 stem = n[: -len(suf)]
-                for cand in (stem, stem + "ت"):
+                cands = (stem, stem + "ت", stem[:-1] + "ي" if stem.endswith("ا") else stem)
+                for cand in cands:
                     if cand in _VERB_CUES:
                         return _VERB_CUES[cand], self.toks[i].text
         return None

@@ -337,6 +337,8 @@ class _Scanner:
         j = i + 1
         if self.countable(j):
             adj = self.norm(j)
+            if adj.endswith("يا") and len(adj) >= 5:
+                adj = adj[:-1]  # accusative: عسكرياً
             if self.definite(j) == definite and adj.endswith(_NISBA_ENDS) and len(adj) >= 4 and (
                 not adj.endswith("ايه")
             ):

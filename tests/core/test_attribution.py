@@ -1,0 +1,180 @@
+"""Attributions: cue orders, source kinds, denials, relays, inheritance, and the quality gate."""
+
+from __future__ import annotations
+
+import importlib.util
+from pathlib import Path
+
+import pytest
+
+from marsad.arabic.sentences import sentence_spans, split_sentences
+from marsad.attribution import classify_source, find_attributions
+from marsad.records import Entity
+
+BENCH = Path(__file__).resolve().parents[2] / "bench" / "attribution_bench.py"
+
+
+def _triples(text: str, entities: tuple[Entity, ...] = ()) -> list[tuple[str, str, bool]]:
+    return [(a.source, a.source_kind, a.denial) for a in find_attributions(text, entities)]
+
+
+def test_cue_then_person_with_title_and_offsets() -> None:
+    text = "قال وزير الخارجية الروسي سيرغي لافروف إن موسكو لا ترسل مرتزقة. وتابع المؤتمر."
+    atts = find_attributions(text)
+    assert len(atts) == 1
+    a = atts[0]
+    assert (a.source, a.source_kind, a.cue, a.denial) == (
+        "وزير الخارجية الروسي سيرغي لافروف", "person", "قال", False)
+    assert text[a.start : a.end] == "قال وزير الخارجية الروسي سيرغي لافروف إن موسكو لا ترسل مرتزقة."
+    assert text[a.source_start : a.source_end] == a.source
+
+
+def test_outlet_quoting_anonymous_source_gives_two() -> None:
+    text = "نقلت وكالة سانا عن مصدر عسكري أن الدفاعات الجوية تصدت لصواريخ معادية."
+    atts = find_attributions(text)
+    assert [(a.source, a.source_kind, a.cue) for a in atts] == [
+        ("وكالة سانا", "outlet", "نقلت"), ("مصدر عسكري", "anonymous", "نقلت عن")]
+    assert atts[0].start == atts[1].start == 0
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("وصل المرتزقة إلى سرت، بحسب المرصد السوري لحقوق الإنسان.",
+         ("المرصد السوري لحقوق الإنسان", "organization", False)),
+        ("وفقاً لوزارة الصحة، ارتفعت الإصابات.", ("وزارة الصحة", "organization", False)),
+        ("وفقا للأمم المتحدة، نزح الآلاف.", ("الأمم المتحدة", "organization", False)),
+        ("قتل 20 شخصاً، حسب شهود عيان.", ("شهود عيان", "anonymous", False)),
+        ("بحسب ما أفادت وكالة الأنباء الفرنسية، انتهى الاجتماع.",
+         ("وكالة الأنباء الفرنسية", "outlet", False)),
+        ("ذكر بيان للجيش أن الطائرات أسقطت.", ("الجيش", "organization", False)),
+        ("ذكرت تقارير إعلامية أن الوزير استقال.", ("تقارير إعلامية", "anonymous", False)),
+    ],
+)
+def test_source_after_preposition_and_documents(text: str, expected: tuple) -> None:
+    assert _triples(text) == [expected]
+
+
+@pytest.mark.parametrize(
+    ("text", "source"),
+    [
+        ("نفى الجيش الليبي هذه الأنباء.", "الجيش الليبي"),
+        ("نفت وزارة الخارجية الروسية أي علاقة لها بالشركة.", "وزارة الخارجية الروسية"),
+        ("وتنفي تركيا إرسال قوات.", "تركيا"),
+        ("ينفي المتحدث باسم الحكومة هذه الاتهامات.", "المتحدث باسم الحكومة"),
+        ("زعمت وسائل إعلام أن الجيش انسحب، وهو ما نفته مصادر عسكرية.", "مصادر عسكرية"),
+    ],
+)
+def test_denials(text: str, source: str) -> None:
+    denials = [a for a in find_attributions(text) if a.denial]
+    assert [a.source for a in denials] == [source]
+
+
+def test_anonymous_official_keeps_the_anonymity_clause() -> None:
+    text = "قال مسؤول رفض الكشف عن اسمه إن الاتفاق بات قريباً."
+    assert _triples(text) == [("مسؤول رفض الكشف عن اسمه", "anonymous", False)]
+
+
+def test_pronoun_dropped_cue_inherits_previous_source() -> None:
+    text = "قال المتحدث باسم الجيش إن القوات تقدمت. وأضاف أن 4 طائرات هبطت."
+    atts = find_attributions(text)
+    assert [(a.source, a.cue) for a in atts] == [
+        ("المتحدث باسم الجيش", "قال"), ("المتحدث باسم الجيش", "أضاف")]
+    assert atts[1].start > atts[0].end
+    assert atts[1].source_start == atts[0].source_start
+
+
+def test_source_before_cue() -> None:
+    text = "وكان المتحدث باسم الجيش اللواء أحمد المسماري قد أكد أن القوات تقدمت."
+    assert _triples(text) == [("المتحدث باسم الجيش اللواء أحمد المسماري", "person", False)]
+    text = "غير أن ناشطين محليين قالوا إن القصف استمر."
+    assert _triples(text) == [("ناشطين محليين", "anonymous", False)]
+
+
+def test_outlet_that_carried_the_quote() -> None:
+    text = "أفادت مصادر دبلوماسية ل«العربية» بأن المفاوضات توقفت."
+    assert _triples(text) == [("مصادر دبلوماسية", "anonymous", False),
+                              ("العربية", "outlet", False)]
+    text = "قال خبير اقتصادي لإذاعة موزاييك إن النمو تباطأ."
+    assert _triples(text) == [("خبير اقتصادي", "anonymous", False),
+                              ("إذاعة موزاييك", "outlet", False)]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "يذكر أن الاشتباكات بدأت قبل أسبوع.",
+        "ولم تعلن الحكومة عن أي أرقام جديدة.",
+        "نشر الجيش قوات إضافية على الحدود.",
+        "نقل المصابون إلى المستشفى.",
+        "وصل الوزير إلى طرابلس صباح اليوم.",
+        "",
+    ],
+)
+def test_no_attribution(text: str) -> None:
+    assert find_attributions(text) == []
+
+
+@pytest.mark.parametrize(
+    ("source", "kind"),
+    [
+        ("صحيفة لوموند", "outlet"), ("موقع نيوز ري", "outlet"), ("رويترز", "outlet"),
+        ("وكالة الأنباء الفرنسية", "outlet"), ("الوكالة الدولية للطاقة الذرية", "organization"),
+        ("الأمم المتحدة", "organization"), ("وزارة الدفاع", "organization"),
+        ("المتحدث باسم الجيش", "person"), ("وزير الخارجية الروسي سيرغي لافروف", "person"),
+        ("مصادر دبلوماسية", "anonymous"), ("مصدر مطلع", "anonymous"),
+        ("شهود عيان", "anonymous"), ("خبير اقتصادي", "anonymous"), ("عضو المجلس", "person"),
+        ("ثلاثة مصادر في أوبك", "anonymous"), ("روسيا", "organization"),
+    ],
+)
+def test_classify_source(source: str, kind: str) -> None:
+    assert classify_source(source) == kind
+
+
+def test_entities_refine_kind() -> None:
+    text = "أعلنت إيني أنها ستضاعف استثماراتها في ليبيا."
+    assert _triples(text) == [("إيني", "person", False)]  # an unknown bare name
+    ent = Entity("إيني", "ORG", text.index("إيني"), text.index("إيني") + 4)
+    assert _triples(text, (ent,)) == [("إيني", "organization", False)]
+
+
+def test_entity_extends_a_cut_source_span() -> None:
+    text = "قال رئيس حزب العمال يوسف في حديث تلفزيوني إن الحزب سيقاطع."
+    start = text.index("رئيس")
+    end = text.index(" في حديث")
+    ent = Entity(text[start:end], "PER", start, end)
+    atts = find_attributions(text, (ent,))
+    assert atts[0].source == text[start:end]
+    assert atts[0].source_kind == "person"
+
+
+def test_sentences_keep_decimals_and_split_on_arabic_marks() -> None:
+    text = "بلغ النمو 2.5 بالمئة. هل انتهت الأزمة؟ لا!\nسطر جديد"
+    assert split_sentences(text) == ["بلغ النمو 2.5 بالمئة.", "هل انتهت الأزمة؟", "لا!",
+                                     "سطر جديد"]
+    assert all(text[s:e] for s, e in sentence_spans(text))
+
+
+def _bench():
+    spec = importlib.util.spec_from_file_location("attribution_bench", BENCH)
+    assert spec is not None and spec.loader is not None
+    mod = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(mod)
+    return mod
+
+
+@pytest.mark.parametrize("split", ["dev", "heldout"])
+def test_quality_gate_on_labeled_set(split: str) -> None:
+    bench = _bench()
+    rows = [r for r in bench.load() if r["split"] == split]
+    assert len(rows) >= 20
+    scores = bench.evaluate(rows)
+    p, r, _ = scores["attr_strict"]
+    assert p >= 0.9 and r >= 0.9, scores
+    p, r, _ = scores["attr_loose"]
+    assert p >= 0.95 and r >= 0.95, scores
+
+
+def test_tatweel_before_quoted_outlet_is_tolerated() -> None:
+    text = "قال مصدر أمني لـ«الوسط» إن الطريق أغلق."
+    assert _triples(text) == [("مصدر أمني", "anonymous", False), ("الوسط", "outlet", False)]
