@@ -10,6 +10,8 @@
     └── PermanentError           (recorded on the row, never retried)
         ├── InvalidPayload       invalid_payload
         ├── FetchRefused         fetch_refused       (private address, robots.txt, scheme)
+        │   └── RobotsDisallowed fetch_refused
+        ├── FeedMalformed        feed_malformed      (unsafe XML, or broken with no items)
         ├── FetchFailed          fetch_failed        (4xx, too many redirects)
         ├── ContentTooLarge      too_large
         ├── UnsupportedContent   unsupported_content (binary, wrong content type)
@@ -126,3 +128,15 @@ class NotArabic(PermanentError):
     """The text is not in Arabic."""
 
     code = "not_arabic"
+
+
+class RobotsDisallowed(FetchRefused):
+    """robots.txt of the site disallows marsad's user agent for this URL."""
+
+    code = "fetch_refused"
+
+
+class FeedMalformed(PermanentError):
+    """The feed is not parseable XML (or is unsafe XML) and no items could be recovered."""
+
+    code = "feed_malformed"

@@ -17,7 +17,8 @@ SourceKind = Literal["outlet", "person", "organization", "anonymous"]
 
 @dataclass(frozen=True, slots=True)
 class Entity:
-    """A named-entity mention; ``canonical`` is the cross-article key (see marsad.ner.canonical)."""
+    """A named-entity mention; ``canonical`` is the display name shared by every mention of the
+    same real-world entity (its key is ``marsad.ner.canonical.canonical_key(canonical, type)``)."""
 
     text: str
     type: EntityType

@@ -199,6 +199,15 @@ class EntityRow(Base):
     __table_args__ = (UniqueConstraint("type", "key", name="uq_entities_type_key"),)
 
 
+class EntityKey(Base):
+    """Search keys of an entity (full name, surname, spelling folds) for ``--entity`` queries."""
+
+    __tablename__ = "entity_keys"
+
+    entity_id: Mapped[int] = mapped_column(ForeignKey("entities.id"), primary_key=True)
+    key: Mapped[str] = mapped_column(String(300), primary_key=True, index=True)
+
+
 class Mention(Base):
     __tablename__ = "mentions"
 

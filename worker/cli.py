@@ -536,14 +536,11 @@ def articles(
 
     services = build_services(_settings(db), embedded=True)
     with services.sessions() as session:
-        keys: list[str] = []
+        keys: list[str] | None = None
         if entity:
             from marsad.ner.canonical import query_keys
 
-            keys = repo.entity_keys_matching(session, query_keys(entity))
-            if not keys:
-                _emit([], fmt, [])
-                return
+            keys = query_keys(entity)
         rows = repo.query_articles(
             session,
             since=_date(since, "--since"),

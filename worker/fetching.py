@@ -14,6 +14,7 @@ import httpx
 
 from marsad.fetch import FetchOptions, FetchResult, canonical_from_html, canonicalize_url, fetch
 from marsad.fetch.politeness import LocalDomainLimiter, RedisDomainLimiter
+from marsad.fetch.transport import make_client
 from schemas.models import DocStatus, Document
 from worker.settings import Settings
 
@@ -33,9 +34,10 @@ def fetch_options(settings: Settings) -> FetchOptions:
 
 
 @lru_cache(maxsize=4)
-def _client(user_agent: str) -> httpx.Client:
-    """One pooled HTTP client per process (connection reuse across fetches)."""
-    return httpx.Client(trust_env=False, headers={"User-Agent": user_agent})
+def _client(options: FetchOptions) -> httpx.Client:
+    """One pooled HTTP client per process and options: connection reuse across fetches, and
+    the address guard applied again when each connection opens (defeats DNS rebinding)."""
+    return make_client(options)
 
 
 @lru_cache(maxsize=4)
@@ -67,11 +69,12 @@ def fetch_with_settings(
     last_modified: str | None = None,
 ) -> FetchResult:
     """One guarded, polite GET (raises the marsad error tree)."""
+    options = fetch_options(settings)
     with _lock:
-        client = _client(settings.user_agent)
+        client = _client(options)
     return fetch(
         url,
-        fetch_options(settings),
+        options,
         etag=etag,
         last_modified=last_modified,
         client=client,

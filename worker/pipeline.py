@@ -102,8 +102,6 @@ def process(services: Services, doc_id: int) -> str:
             analysis = core.analyse(extracted, services.recognizer())
             analysis.title_key = key
             blob = services.dedup.entry(str(doc.id)) if services.dedup_mode == "memory" else None
-            from marsad.ner.canonical import canonical_key
-
             saved = repo.save_analysis(
                 session,
                 doc,
@@ -111,7 +109,7 @@ def process(services: Services, doc_id: int) -> str:
                 cluster_id=int(assignment.cluster_id),
                 is_duplicate=not assignment.is_new,
                 dedup_blob=blob,
-                entity_key=canonical_key,
+                entity_keys=entity_keys,
             )
             if not saved:
                 session.refresh(doc)
@@ -124,6 +122,13 @@ def process(services: Services, doc_id: int) -> str:
             err = _as_marsad_error(exc)
             repo.mark_failed(session, doc, err)
             return err.code
+
+
+def entity_keys(name: str, type_: str) -> tuple[str, list[str]]:
+    """The stored key of an entity and the keys `marsad articles --entity` can find it by."""
+    from marsad.ner.canonical import canonical_key, index_keys
+
+    return canonical_key(name, type_), index_keys(name, type_)
 
 
 def raw_of(doc: Document) -> core.RawDocument:

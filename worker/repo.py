@@ -24,6 +24,7 @@ from schemas.models import (
     DedupEntry,
     DocStatus,
     Document,
+    EntityKey,
     EntityRow,
     Mention,
     QuantityRow,
@@ -133,7 +134,7 @@ def save_analysis(
     cluster_id: int,
     is_duplicate: bool,
     dedup_blob: bytes | None,
-    entity_key: Any,
+    entity_keys: Any,
 ) -> bool:
     """Persist an article and everything derived from it in one transaction.
 
@@ -174,13 +175,14 @@ def save_analysis(
         if cluster is not None:
             cluster.last_seen = now
     for ent in analysis.entities:
-        key = entity_key(ent.canonical or ent.text, ent.type)
-        _insert_ignore(
-            session, EntityRow, {"type": ent.type, "key": key, "name": ent.canonical or ent.text}
-        )
+        name = ent.canonical or ent.text
+        key, search_keys = entity_keys(name, ent.type)
+        _insert_ignore(session, EntityRow, {"type": ent.type, "key": key, "name": name})
         entity_id = session.scalar(
             select(EntityRow.id).where(EntityRow.type == ent.type, EntityRow.key == key)
         )
+        for search_key in search_keys:
+            _insert_ignore(session, EntityKey, {"entity_id": entity_id, "key": search_key})
         session.add(
             Mention(
                 article_id=doc.id, entity_id=entity_id, text=ent.text, start=ent.start, end=ent.end
@@ -235,7 +237,7 @@ def query_articles(
     since: dt.date | None = None,
     until: dt.date | None = None,
     source: str | None = None,
-    entity_keys: Sequence[str] = (),
+    entity_keys: Sequence[str] | None = None,
     cluster: int | None = None,
     limit: int = 100,
 ) -> list[Article]:
@@ -248,30 +250,14 @@ def query_articles(
         stmt = stmt.join(Source, Source.id == Article.source_id).where(Source.name == source)
     if cluster is not None:
         stmt = stmt.where(Article.cluster_id == cluster)
-    if entity_keys:
+    if entity_keys is not None:  # an entity filter that matches no key matches nothing
         matching = (
             select(Mention.article_id)
-            .join(EntityRow, EntityRow.id == Mention.entity_id)
-            .where(EntityRow.key.in_(list(entity_keys)))
+            .join(EntityKey, EntityKey.entity_id == Mention.entity_id)
+            .where(EntityKey.key.in_(list(entity_keys)))
         )
         stmt = stmt.where(Article.id.in_(matching))
     return list(session.scalars(stmt.limit(limit)))
-
-
-def entity_keys_matching(session: Session, keys: Sequence[str]) -> list[str]:
-    """Stored entity keys equal to a query key or containing it as a whole word."""
-    found: set[str] = set()
-    for key in keys:
-        if not key:
-            continue
-        stmt = select(EntityRow.key).where(
-            (EntityRow.key == key)
-            | EntityRow.key.like(f"{key} %")
-            | EntityRow.key.like(f"% {key}")
-            | EntityRow.key.like(f"% {key} %")
-        )
-        found.update(session.scalars(stmt))
-    return sorted(found)
 
 
 def query_stories(

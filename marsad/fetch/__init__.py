@@ -5,8 +5,8 @@ Pure core: no Celery, no database, no environment reads. The shell passes a
 and an optional :class:`~marsad.fetch.politeness.DomainLimiter`.
 """
 
+from marsad.errors import FeedMalformed, RobotsDisallowed
 from marsad.fetch.client import FetchResult, fetch
-from marsad.fetch.errors import FeedMalformed, RobotsDisallowed
 from marsad.fetch.feeds import FeedItem, ParsedFeed, parse_feed
 from marsad.fetch.options import FetchOptions
 from marsad.fetch.transport import make_client

@@ -269,10 +269,18 @@ def _finish(
     media, charset = split_content_type(response.headers.get("content-type"))
     if status == 304:
         return FetchResult(
-            url=url, final_url=final_url, status=status, headers=hdrs, content=b"",
-            content_type=media, charset=charset, etag=new_etag or etag,
-            last_modified=new_lm or last_modified, not_modified=True,
-            elapsed=0.0, redirects=redirects,
+            url=url,
+            final_url=final_url,
+            status=status,
+            headers=hdrs,
+            content=b"",
+            content_type=media,
+            charset=charset,
+            etag=new_etag or etag,
+            last_modified=new_lm or last_modified,
+            not_modified=True,
+            elapsed=0.0,
+            redirects=redirects,
         )
     if not 200 <= status < 300:
         raise _status_error(response, url)
@@ -281,7 +289,16 @@ def _finish(
     if media is None and _looks_binary(body[:1024]):
         raise UnsupportedContent(f"{final_url}: untyped binary body")
     return FetchResult(
-        url=url, final_url=final_url, status=status, headers=hdrs, content=body,
-        content_type=media, charset=charset, etag=new_etag, last_modified=new_lm,
-        not_modified=False, elapsed=0.0, redirects=redirects,
+        url=url,
+        final_url=final_url,
+        status=status,
+        headers=hdrs,
+        content=body,
+        content_type=media,
+        charset=charset,
+        etag=new_etag,
+        last_modified=new_lm,
+        not_modified=False,
+        elapsed=0.0,
+        redirects=redirects,
     )

@@ -20,7 +20,7 @@ import defusedxml.ElementTree as DefusedET
 import feedparser
 from defusedxml import DefusedXmlException
 
-from marsad.fetch.errors import FeedMalformed
+from marsad.errors import FeedMalformed
 from marsad.fetch.urls import canonicalize_url
 
 # Byte-level backstop for the case where the XML is broken BEFORE a declaration, so the
@@ -91,9 +91,7 @@ def _refuse_unsafe_xml(content: bytes) -> str | None:
         if _DECL_PATTERN.search(view):
             raise FeedMalformed("feed declares a DTD subset or entities; refused (XML bomb/XXE)")
     try:
-        DefusedET.fromstring(
-            content, forbid_dtd=False, forbid_entities=True, forbid_external=True
-        )
+        DefusedET.fromstring(content, forbid_dtd=False, forbid_entities=True, forbid_external=True)
     except DefusedXmlException as exc:
         raise FeedMalformed(f"unsafe XML refused: {exc}") from exc
     except (ParseError, xml.parsers.expat.ExpatError, ValueError) as exc:
@@ -175,5 +173,8 @@ def parse_feed(content: bytes, base_url: str, max_items: int = 200) -> ParsedFee
                 guid=(str(entry["id"]).strip() or None) if entry.get("id") else None,
             )
         )
+    if not items and (problem or parsed.get("bozo")):
+        # Broken XML whose recovered entries all lack a link is as useless as no entries.
+        raise FeedMalformed(f"{base_url}: {'; '.join(warnings)}")
     title = _plain_text(parsed.get("feed", {}).get("title", "") or "")
     return ParsedFeed(title=title, items=items, warnings=warnings)

@@ -23,10 +23,10 @@ from marsad.errors import (
     FetchFailed,
     FetchRefused,
     MarsadError,
+    RobotsDisallowed,
     TransientError,
     UnsupportedContent,
 )
-from marsad.fetch.errors import RobotsDisallowed
 from marsad.fetch.options import FetchOptions
 
 if TYPE_CHECKING:
@@ -152,9 +152,7 @@ class RobotsChecker:
             allowed_content_types=frozenset({"text/plain", "text/html"}),
         )
         try:
-            result = fetch(
-                key, robots_options, client=client, limiter=limiter, resolver=resolver
-            )
+            result = fetch(key, robots_options, client=client, limiter=limiter, resolver=resolver)
         except FetchRefused:
             raise  # the guard said no: the page itself would be refused too
         except (FetchFailed, UnsupportedContent) as exc:

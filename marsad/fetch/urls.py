@@ -19,9 +19,29 @@ _DEFAULT_PORTS = {"http": 80, "https": 443}
 # Click trackers and mailing-list ids: they change per share, never the article.
 TRACKING_PARAMS = frozenset(
     {
-        "fbclid", "gclid", "dclid", "gbraid", "wbraid", "msclkid", "yclid", "twclid",
-        "mc_cid", "mc_eid", "_ga", "_gl", "igshid", "igsh", "si", "ocid", "cmpid",
-        "__twitter_impression", "_hsenc", "_hsmi", "mkt_tok", "spm", "vero_id",
+        "fbclid",
+        "gclid",
+        "dclid",
+        "gbraid",
+        "wbraid",
+        "msclkid",
+        "yclid",
+        "twclid",
+        "mc_cid",
+        "mc_eid",
+        "_ga",
+        "_gl",
+        "igshid",
+        "igsh",
+        "si",
+        "ocid",
+        "cmpid",
+        "__twitter_impression",
+        "_hsenc",
+        "_hsmi",
+        "mkt_tok",
+        "spm",
+        "vero_id",
     }
 )
 TRACKING_PREFIXES = ("utm_", "pk_", "mtm_")

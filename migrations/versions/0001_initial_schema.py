@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises:
-Create Date: 2026-11-22 05:06:26.630797
+Create Date: 2026-11-22
 """
 
 from collections.abc import Sequence
@@ -58,6 +58,20 @@ def upgrade() -> None:
     )
     with op.batch_alter_table("sources", schema=None) as batch_op:
         batch_op.create_index(batch_op.f("ix_sources_domain"), ["domain"], unique=False)
+
+    op.create_table(
+        "entity_keys",
+        sa.Column(
+            "entity_id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=False
+        ),
+        sa.Column("key", sa.String(length=300), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["entity_id"], ["entities.id"], name=op.f("fk_entity_keys_entity_id_entities")
+        ),
+        sa.PrimaryKeyConstraint("entity_id", "key", name=op.f("pk_entity_keys")),
+    )
+    with op.batch_alter_table("entity_keys", schema=None) as batch_op:
+        batch_op.create_index(batch_op.f("ix_entity_keys_key"), ["key"], unique=False)
 
     op.create_table(
         "feeds",
@@ -285,6 +299,10 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f("ix_feeds_next_poll_at"))
 
     op.drop_table("feeds")
+    with op.batch_alter_table("entity_keys", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_entity_keys_key"))
+
+    op.drop_table("entity_keys")
     with op.batch_alter_table("sources", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_sources_domain"))
 

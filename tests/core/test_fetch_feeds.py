@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 
+from marsad.errors import FeedMalformed
 from marsad.fetch.client import fetch
-from marsad.fetch.errors import FeedMalformed
 from marsad.fetch.feeds import parse_feed
 from marsad.fetch.options import FetchOptions
 from marsad.fetch.urls import canonicalize_url

@@ -8,9 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from marsad.errors import FetchRefused
+from marsad.errors import FetchRefused, RobotsDisallowed
 from marsad.fetch.client import fetch
-from marsad.fetch.errors import RobotsDisallowed
 from marsad.fetch.options import FetchOptions
 from marsad.fetch.robots import MemoryRobotsCache, RobotsChecker, robots_url
 

@@ -1,0 +1,244 @@
+"""The `marsad` command line: names, output shapes and exit codes are a contract."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+SAMPLES = ROOT / "samples"
+MARSAD = str(Path(sys.executable).parent / "marsad")
+
+
+def run(
+    *args: str, stdin: str | None = None, env: dict[str, str] | None = None
+) -> subprocess.CompletedProcess[str]:
+    full_env = {**os.environ, **(env or {})}
+    return subprocess.run(
+        [MARSAD, *args],
+        input=stdin,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        cwd=ROOT,
+        env=full_env,
+    )
+
+
+def test_extract_prints_one_json_object_per_input(tmp_path: Path) -> None:
+    html = SAMPLES / "01-shorouk-news-mercenaries-libya.html"
+    missing = tmp_path / "nope.html"
+    result = run(
+        "extract", str(html), str(SAMPLES / "14-libya-defense-denies-mercenaries.txt"), str(missing)
+    )
+    assert result.returncode == 0, result.stderr  # something succeeded
+    records = [json.loads(line) for line in result.stdout.splitlines()]
+    assert len(records) == 3
+    first = records[0]
+    for key in (
+        "source",
+        "title",
+        "text",
+        "published_at",
+        "language",
+        "author",
+        "sitename",
+        "entities",
+        "attributions",
+        "quantities",
+        "error",
+    ):
+        assert key in first
+    assert first["error"] is None and first["language"] == "ar"
+    assert first["published_at"] == "2024-05-14"
+    assert "مرتزق" in first["title"]
+    for ent in first["entities"]:
+        assert first["text"][ent["start"] : ent["end"]] == ent["text"]
+        assert ent["type"] in {"PER", "LOC", "ORG", "MISC"}
+    assert any(q["value"] == 1500 for q in first["quantities"])
+    assert any(a["denial"] for a in first["attributions"]) or first["attributions"]
+    assert records[2]["error"] and "no such file" in records[2]["error"]
+    assert "no such file" in result.stderr
+
+
+def test_extract_fails_only_when_nothing_succeeded(tmp_path: Path) -> None:
+    bad = tmp_path / "image.html"
+    bad.write_bytes(b"\x89PNG\r\n\x1a\n" + bytes(200))
+    docx = tmp_path / "notes.docx"
+    docx.write_bytes(b"PK\x03\x04")
+    result = run("extract", str(bad), str(docx))
+    assert result.returncode == 1
+    lines = [json.loads(x) for x in result.stdout.splitlines()]
+    assert [bool(x["error"]) for x in lines] == [True, True]
+    assert "unsupported" in lines[1]["error"]
+
+
+def test_dedup_reads_headlines_and_groups_variants() -> None:
+    headlines = (
+        "\n".join(
+            [
+                "بوتين يعترف بوجود مرتزقة روس في ليبيا",
+                "عاجل | بوتين يعترف بوجود مرتزقة روس في ليبيا",
+                "بوتين ينفي وجود مرتزقة روس في ليبيا",
+                "بُوتين يَعترف بوجود مرتزقة روس في ليبيا - الشروق أونلاين",
+            ]
+        )
+        + "\n"
+    )
+    result = run("dedup", stdin=headlines)
+    assert result.returncode == 0, result.stderr
+    rows = [json.loads(x) for x in result.stdout.splitlines()]
+    assert [r["index"] for r in rows] == [0, 1, 2, 3]
+    c = [r["cluster"] for r in rows]
+    assert c[0] == c[1] == c[3] and c[2] != c[0]
+
+
+def test_ner_prints_entities_with_offsets_per_line() -> None:
+    text = "قال الرئيس عبد المجيد تبون في الجزائر إن الحكومة ستدعم الفلاحين\nسطر بلا أسماء\n"
+    result = run("ner", stdin=text)
+    if result.returncode != 0 and "NER disabled" in result.stderr:
+        pytest.fail(f"no NER backend: {result.stderr}")
+    rows = [json.loads(x) for x in result.stdout.splitlines()]
+    assert len(rows) == 2
+    line0 = text.splitlines()[0]
+    assert rows[0], "entities expected on the first line"
+    for ent in rows[0]:
+        assert line0[ent["start"] : ent["end"]] == ent["text"]
+    assert any(e["type"] == "LOC" and "الجزائر" in e["text"] for e in rows[0])
+
+
+def test_ingest_then_query_articles_and_stories(tmp_path: Path) -> None:
+    db = f"sqlite:///{tmp_path / 'cli.db'}"
+    first = run("ingest", str(SAMPLES), "--db", db)
+    assert first.returncode == 0, first.stderr
+    assert "articles (new story)" in first.stdout and "duplicates (known story)" in first.stdout
+    again = run("ingest", str(SAMPLES), "--db", db)
+    assert again.returncode == 0
+    arts = [
+        json.loads(x)
+        for x in run(
+            "articles", "--db", db, "--format", "json", "--limit", "1000"
+        ).stdout.splitlines()
+    ]
+    n_inputs = len([p for p in SAMPLES.iterdir() if p.suffix in (".html", ".txt")])
+    assert len(arts) == n_inputs  # the second run added nothing
+    stories = [
+        json.loads(x)
+        for x in run(
+            "stories", "--db", db, "--format", "json", "--min-size", "2"
+        ).stdout.splitlines()
+    ]
+    assert stories and all(s["size"] >= 2 for s in stories)
+    biggest = stories[0]
+    members = [
+        json.loads(x)
+        for x in run(
+            "articles", "--db", db, "--format", "json", "--cluster", str(biggest["cluster"])
+        ).stdout.splitlines()
+    ]
+    assert len(members) == biggest["size"]
+    dated = [
+        json.loads(x)
+        for x in run(
+            "articles", "--db", db, "--format", "json", "--since", "2024-08-01"
+        ).stdout.splitlines()
+    ]
+    assert dated and all(a["published_at"] >= "2024-08-01" for a in dated)
+    bad_date = run("articles", "--db", db, "--since", "yesterday")
+    assert bad_date.returncode != 0 and "YYYY-MM-DD" in bad_date.stderr
+
+
+def test_articles_by_entity_finds_all_spellings(tmp_path: Path) -> None:
+    db = f"sqlite:///{tmp_path / 'ent.db'}"
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    body = (
+        "وأوضح المصدر أن القوات انتشرت في محيط المدينة منذ ساعات الصباح الأولى، مشيرا إلى أن "
+        "الوضع الأمني مستقر نسبيا رغم التوتر، وأن السكان عادوا تدريجيا إلى أعمالهم اليومية بعد "
+        "أيام من الترقب والقلق الذي خيم على الأحياء الجنوبية."
+    )
+    (docs / "a.txt").write_text(
+        f"حفتر يزور بنغازي\nقال المشير خليفة حفتر في بنغازي يوم الأحد إن قواته مستعدة. {body}\n",
+        encoding="utf-8",
+    )
+    (docs / "b.txt").write_text(
+        f"لقاء في القاهرة\nالتقى خليفة حفتر في القاهرة وفدا من رجال الأعمال. {body}\n",
+        encoding="utf-8",
+    )
+    (docs / "c.txt").write_text(
+        f"أمطار غزيرة في تونس\nهطلت أمطار غزيرة على العاصمة تونس يوم الاثنين. {body}\n",
+        encoding="utf-8",
+    )
+    assert run("ingest", str(docs), "--db", db).returncode == 0
+    found = [
+        json.loads(x)
+        for x in run(
+            "articles", "--db", db, "--entity", "حفتر", "--format", "json"
+        ).stdout.splitlines()
+    ]
+    assert sorted(a["title"] for a in found) == ["حفتر يزور بنغازي", "لقاء في القاهرة"]
+
+
+def test_ingest_reports_bad_inputs_and_exit_code(tmp_path: Path) -> None:
+    db = f"sqlite:///{tmp_path / 'bad.db'}"
+    empty = tmp_path / "empty.txt"
+    empty.write_bytes(b"")
+    result = run(
+        "ingest",
+        str(empty),
+        str(tmp_path / "missing.html"),
+        str(tmp_path / "x.pdf"),
+        "ftp://x/y",
+        "--db",
+        db,
+    )
+    assert result.returncode == 1  # nothing succeeded
+    assert "no such file" in result.stderr and "unsupported" in result.stderr
+    assert "extraction_empty" in result.stdout
+    ok = run(
+        "ingest",
+        str(SAMPLES / "20-amman-voice-teachers-strike-undated.txt"),
+        str(tmp_path / "missing.html"),
+        "--db",
+        db,
+    )
+    assert ok.returncode == 0  # one input succeeded
+
+
+def test_db_upgrade_and_feeds_commands(tmp_path: Path) -> None:
+    db = f"sqlite:///{tmp_path / 'feeds.db'}"
+    up = run("db", "upgrade", "--db", db)
+    assert up.returncode == 0 and "revision" in up.stdout
+    add = run(
+        "feeds",
+        "add",
+        "https://example.com/rss?utm_source=x",
+        "--name",
+        "مثال",
+        "--interval",
+        "600",
+        "--db",
+        db,
+    )
+    assert add.returncode == 0 and "added feed 1" in add.stdout
+    assert "updated feed 1" in run("feeds", "add", "https://example.com/rss", "--db", db).stdout
+    listed = [
+        json.loads(x)
+        for x in run("feeds", "list", "--db", db, "--format", "json").stdout.splitlines()
+    ]
+    assert [(f["url"], f["name"], f["interval"]) for f in listed] == [
+        ("https://example.com/rss", "مثال", 600)
+    ]
+    assert run("feeds", "add", "not-a-url", "--db", db).returncode == 2
+    assert run("feeds", "remove", "1", "--db", db).returncode == 0
+    assert run("feeds", "remove", "1", "--db", db).returncode == 1
+
+
+def test_worker_rejects_unknown_queue() -> None:
+    result = run("worker", "-Q", "ingest,bogus")
+    assert result.returncode == 2 and "unknown queue" in result.stderr
