@@ -198,15 +198,18 @@ def run_scale(n: int, titles: list[str], queries: int) -> None:
     elapsed = time.perf_counter() - t0
     grown = rss_mb() - before
     lat: list[float] = []
+    cpu: list[float] = []  # CPU time too: on a shared box wall-clock p99 is mostly preemption
     qs = [synth.copy_of_earlier() if i % 2 else synth.fresh() for i in range(queries)]
     for q in qs:
-        t = time.perf_counter()
+        t, c = time.perf_counter(), time.thread_time()
         index.lookup(q)
+        cpu.append((time.thread_time() - c) * 1e6)
         lat.append((time.perf_counter() - t) * 1e6)
     print(f"MemoryIndex n={n:>9,d}: insert+query {n / elapsed:8.0f}/s ({elapsed:6.1f} s), "
           f"matched {matched:,d}, RSS +{grown:7.1f} MB ({grown * 1e6 / n:5.0f} B/headline, "
           f"band arrays {index.nbytes_arrays() / 1e6:.0f} MB), lookup median "
-          f"{statistics.median(lat):6.0f} us p99 {percentile(lat, 0.99):6.0f} us")
+          f"{statistics.median(lat):6.0f} us p99 {percentile(lat, 0.99):6.0f} us "
+          f"(CPU time: median {statistics.median(cpu):.0f} us p99 {percentile(cpu, 0.99):.0f} us)")
 
 
 def run_datasketch_scale(n: int, titles: list[str]) -> None:

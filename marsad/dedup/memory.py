@@ -152,7 +152,8 @@ class MemoryIndex:
     def assign(self, item_id: str, headline: str, sitename: str | None = None) -> Assignment:
         """Put a headline in the cluster of its best verified match, or a new cluster.
 
-        Idempotent: an ``item_id`` already present returns its stored cluster.
+        Idempotent: an ``item_id`` already present returns its stored cluster (with
+        ``matched_id=None``, ``score=1.0``, ``is_new=False``) and changes nothing.
         """
         pos = self._pos.get(item_id)
         if pos is not None:

@@ -11,7 +11,7 @@ a pure Lua script could not do. A lock expires after ``lock_ttl_ms`` if a worker
 
 Keys (``prefix`` = ``marsad:dedup``): ``{p}:items`` hash item_id -> entry bytes (same
 format as ``MemoryIndex.entry``), ``{p}:x:<hash>`` exact key -> first item_id,
-``{p}:b:<band key>`` list of item_ids, ``{p}:lock:<bucket>`` lock tokens.
+``{p}:b:<band key>`` list of the newest ``MAX_BUCKET`` item_ids, ``{p}:lock:<bucket>`` lock tokens.
 """
 
 from __future__ import annotations
@@ -147,6 +147,7 @@ class RedisIndex:
         pipe.setnx(f"{p}:{buckets[0]}", item_id)
         for b in buckets[1:]:
             pipe.rpush(f"{p}:{b}", item_id)
+            pipe.ltrim(f"{p}:{b}", -MAX_BUCKET, -1)  # only the newest are ever read
         pipe.execute()
         return Assignment(cluster, matched, score, new)
 
