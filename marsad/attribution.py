@@ -109,7 +109,7 @@ _OBJECT_NOUNS = {
     "اسقاط", "استهداف", "شن", "تنفيذ", "ارسال", "وصول", "مغادره", "نشر", "تحرير", "فتح",
     "اغلاق", "رفع", "خفض", "تمديد", "تاجيل", "الغاء", "رفض", "قبول", "موافقه", "توقيع",
     "عقد", "اجراء", "تقديم", "منح", "تخصيص", "اطلاق", "عوده", "انسحاب", "دخول", "تورط",
-    "مشاركه", "حصيله", "عدد", "نتائج", "نتيجه", "فوز", "خساره", "التوصل", "توصل", "وفاه",
+    "مشاركه", "حصيله", "عدد", "نتائج", "استخدام", "نتيجه", "فوز", "خساره", "التوصل", "توصل", "وفاه",
     "ترشح", "استقاله", "تعيين", "اقاله", "حل", "منع", "حظر", "فرض", "اعتماد", "تسلم",
     "تسليم", "استلام", "ادخال", "اخلاء", "نقل", "نزوح", "تعرض", "احباط", "مصادره",
     "استقبال", "تلقي", "صرف", "ضخ", "بيع", "شراء", "زياده", "نمو", "تحقيق", "اكتشاف",
@@ -120,7 +120,14 @@ _DOC_NOUNS = {
     "بيان", "تقرير", "تقارير", "تصريحات", "تصريح", "احصائيه", "احصائيات", "احصاءات",
     "ارقام", "بيانات", "معطيات", "وثيقه", "وثائق", "دراسه", "استطلاع", "حصيله", "مذكره",
     "رساله", "تغريده", "منشور", "بلاغ", "تقديرات", "معلومات", "انباء", "تسريبات",
+    "فيديو", "مقطع", "صور", "لقطات", "تسجيل", "نتائج", "مسح", "تقييم",
 }
+# Words that show the cue has content after its source (what was said / announced).
+_CONTENT = {"ذلك", "هذه", "هذا", "تلك", "ما", "الخبر", "الاتهامات", "الانباء", "التقارير",
+            "المعلومات", "الشائعات", "الادعاءات", "المزاعم", "الروايه", "صحه", "وجود", "عن",
+            "قائلا", "قائله", "بالقول", "عزمه", "عزمها", "عزمهم", "رفضه", "رفضها", "تمسكه",
+            "تمسكها", "ترحيبه", "ترحيبها", "استعداده", "استعدادها", "دعمه", "دعمها",
+            "مسؤوليته", "مسؤوليتها", "رغبته", "رغبتها", "قلقه", "قلقها", "الي", "من", "علي"}
 _DOC_ADJ = {"رسمي", "رسميه", "جديد", "جديده", "مشترك", "مشتركه", "صادر", "صادره", "حديث",
             "حديثه", "سابق", "اخير", "اولي", "اوليه", "اعلاميه", "صحفيه", "صحفي", "سنوي",
             "سنويه", "نشرته", "نشرتها", "اصدرته", "اصدرتها", "اعدته", "اعدها"}
@@ -156,6 +163,8 @@ _PERSON_HEADS = {
     "حاكم", "عمده", "ناشط", "ناشطه", "محامي", "قاضي", "مرشد", "مساعد", "وكيل", "مدعي",
     "صحفي", "مراسل", "بروفيسور", "نجم", "حارس", "مهاجم", "مسؤول", "مسؤوله", "رئيسا",
     "البابا", "العاهل", "عاهل", "الفريق", "فريق", "اللواء", "مؤسس", "المؤسس",
+    "ملياردير", "رجل", "مغني", "مغنيه", "فنان", "فنانه", "روائي", "نجمه",
+    "مدون", "مدونه", "اعلامي", "اعلاميه", "داعيه", "مفتي",
 }
 _ORG_HEADS = {
     "وزاره", "حكومه", "جيش", "امم", "منظمه", "اتحاد", "مجلس", "بنك", "مصرف", "شرطه", "قوات",
@@ -171,6 +180,7 @@ _ORG_HEADS = {
     "حماس", "ارامكو", "سوناطراك", "ادنوك", "وكاله", "طيران", "خطوط",
     "امانه", "فصائل", "فصيل", "كتائب", "مليشيات", "ميليشيات",
     "معارضه", "قبائل", "عشائر", "تنظيم", "تنسيقيه", "نقابات", "احزاب", "مجالس",
+    "رابطه", "جمعيه", "منتدي", "تجمع", "بعثه", "اكاديميه", "وحده", "سلاح",
 }
 _STATES = {normalize_word(w) for w in (
     "روسيا", "تركيا", "مصر", "السعودية", "الإمارات", "قطر", "الكويت", "البحرين", "عمان",
@@ -183,6 +193,12 @@ _STATES = {normalize_word(w) for w in (
 _NEG = {"لم", "لن", "لا", "ولم", "ولن", "ولا", "فلم"}
 _CLAUSE_OPENERS = {"وكان", "كان", "وكانت", "كانت", "فيما", "بينما", "وقد", "غير", "لكن", "ولكن",
                    "الا", "حين", "كما", "ثم", "بل"}
+# Masculine singular heads: a feminine cue (قالت) cannot refer back to them.
+_MASC_HEADS = {"جيش", "مجلس", "بنك", "مصرف", "حزب", "اتحاد", "مكتب", "مرصد", "جهاز", "تحالف",
+               "برلمان", "صندوق", "نادي", "مركز", "معهد", "وزير", "رئيس", "متحدث", "ناطق",
+               "مدير", "سفير", "قائد", "مسؤول", "مصدر", "مبعوث", "مندوب", "ممثل", "محافظ",
+               "امين", "نائب", "خبير", "محلل", "مدرب", "لاعب", "والي", "حاكم", "ملك", "امير",
+               "الكرملين", "كرملين", "بيت", "بنتاغون", "ديوان", "فريق", "لواء"}
 _COUNT_WORDS = {"اثنان", "اثنين", "ثلاثه", "اربعه", "خمسه", "سته", "سبعه", "ثمانيه", "تسعه",
                 "عشره", "عشرات", "عده", "بضعه", "بعض", "ثلاث", "اربع", "خمس"}
 _OUTLET_ANAPHORS = {"صحيفه", "قناه", "اذاعه", "مجله", "جريده", "شبكه", "وكاله"}
@@ -409,7 +425,8 @@ class _Parser:
             if tok.text in _OPEN_Q and _strip_lam(toks[j - 1].norm) in {
                 normalize_word(w) for w in ("صحيفة", "موقع", "قناة", "وكالة", "مجلة", "جريدة",
                                             "منظمة", "حركة", "حزب", "شركة", "تلفزيون", "إذاعة",
-                                            "شبكة", "جماعة", "مجموعة")
+                                            "شبكة", "جماعة", "مجموعة", "مراسل",
+                                            "مراسلة", "منصة", "برنامج")
             } | {"باسم"}:
                 q = self.quoted(j)
                 if q is None:
@@ -509,16 +526,58 @@ class _Parser:
         for e in self.entities:
             if start <= e.start < end < e.end and e.end - end < 40:
                 end = e.end
+        raw = self.text[start:end]
+        if raw[:1] in _OPEN_Q:
+            # a name wholly in quotes («العربية»): drop the quotes from text and span
+            inner = raw.strip(_OPEN_Q + _CLOSE_Q + " ")
+            start += raw.find(inner)
+            end = start + len(inner)
         surface = prefix + self.text[start:end]
-        clean = surface.strip("«»\"“”' ")
-        lead = surface.find(clean)
-        s_start = start + max(0, lead - len(prefix)) if clean else start
-        kind = classify_source(clean, self.entities, s_start, end)
-        return _Source(clean, s_start, start + len(self.text[start:end].rstrip("«»\"“”' ")),
-                       kind, j)
+        kind = classify_source(surface, self.entities, start, end)
+        return _Source(surface, start, end, kind, j)
 
     def entity_at(self, pos: int) -> bool:
         return any(e.start == pos for e in self.entities)
+
+    def has_content(self, j: int, strict: bool = False) -> bool:
+        """Does what follows a cue's source look like the thing said (أن، :، «، an object)?
+
+        Skips commas, brackets, time words and short prepositional phrases (في بيان له،
+        الثلاثاء، لوكالة رويترز). Guards against ``كشف الموقع بعد …`` (uncovered the site).
+        """
+        toks = self.toks
+        if not strict and j < len(toks) and toks[j].word and toks[j].norm not in _STOP and (
+            self.verb_cue(j) is None
+        ):
+            return True  # an object right after the source: نفت الحكومة استخدام …
+        for k in range(j, min(j + 9, len(toks))):
+            t = toks[k]
+            n = t.norm
+            if n in _THAT or n in _CONTENT or t.text == ":" or (t.text in _OPEN_Q and k <= j + 1):
+                return True
+            if t.word and _strip_al(n) in _OBJECT_NOUNS:
+                return True
+            if t.text in ".!?؟" or self.verb_cue(k) is not None:
+                return False
+        return False
+
+    def known_source(self, src: _Source) -> bool:
+        """A source whose head is in a lexicon, a name, or an entity (not ``السعر السابق``)."""
+        words = [normalize_word(w) for w in _TOKEN.findall(src.text) if w[0].isalpha()]
+        if not words or len(src.text) < 2:
+            return False
+        while len(words) > 1 and words[0] in _COUNT_WORDS:
+            words = words[1:]
+        bare = _strip_al(words[0])
+        known = _ORG_HEADS | _PERSON_HEADS | _OUTLET_HEADS | _ANON_HEADS | _DOC_NOUNS
+        if bare in known or words[0] in known or " ".join(words) in _OUTLET_NAMES | _STATES:
+            return True
+        if words[0] in _ANON_ANAPHORS or any(
+            e.start < src.end and e.end > src.start for e in self.entities
+        ):
+            return True
+        # an unknown word without the article is taken as a proper name (لافروف، رويترز)
+        return not _is_def(words[0]) and not words[0].endswith(("ها", "هم", "ه"))
 
     def source_after(self, i: int) -> _Source | None:
         """The source phrase starting at token i (handles ل-prefixed and document nouns)."""
@@ -595,6 +654,24 @@ class _Parser:
                           src.next_i)
         return src
 
+    def agrees(self, src: _Source, i: int, lemma: str) -> bool:
+        """Gender check before a pronoun-dropped cue inherits a source.
+
+        ``وقالت`` cannot continue ``المجلس`` and ``وأضاف`` cannot continue ``الوزارة``;
+        plurals and unknown heads are let through.
+        """
+        n = self.toks[i].norm.lstrip("وف")
+        feminine_cue = (n.endswith("ت") and not lemma.endswith("ت")) or (
+            n.startswith("ت") and not lemma.startswith("ت") and len(n) > 3
+        )
+        words = [normalize_word(w) for w in _TOKEN.findall(src.text) if w[0].isalpha()]
+        if not words:
+            return True
+        head = _strip_al(words[0])
+        if head.endswith("ه"):
+            return feminine_cue
+        return not (head in _MASC_HEADS and feminine_cue)
+
     # -- emit ----------------------------------------------------------------------
 
     def emit(self, src: _Source, cue: str, lemma: str, sent: tuple[int, int]) -> None:
@@ -650,6 +727,13 @@ class _Parser:
         if lemma == "ذكر" and n in {"يذكر", "ويذكر"}:
             return i + 1
         src = self.source_after(i + 1)
+        if src is not None and not self.known_source(src) and lemma in _AFTER_ONLY:
+            src = None
+        relative = self.norm(i - 1) in {"ما", "وهو", "وهي"} or self.norm(i - 2) == "ما"
+        present = self.toks[i].norm.lstrip("وف")[:1] in "يت" and lemma[0] not in "يت"
+        strict = present and lemma not in _AFTER_ONLY
+        if src is not None and not relative and not self.has_content(src.next_i, strict):
+            src = None  # كشف الموقع بعد …: an object, not a source
         after = src.next_i if src is not None else i + 1
         if lemma == "تابع" and not (self.norm(after) in _THAT | {":", "قائلا", "بالقول"}
                                     or self.toks[min(after, len(self.toks) - 1)].text in _OPEN_Q):
@@ -658,6 +742,8 @@ class _Parser:
             return i + 1
         if src is None:
             src = self.source_before(i, first)
+            if src is not None and not self.has_content(i + 1):
+                src = None
         if src is None:
             conj = self.toks[i].norm[0] in "وف" and self.toks[i].norm[1:] in _VERB_CUES
             if lemma in _PAST_ONLY_INHERIT and (self.clause_initial(i, first) or conj) and (
@@ -665,7 +751,8 @@ class _Parser:
                 and (nxt in _THAT or nxt in _STOP or nxt == ":" or i + 1 >= len(self.toks)
                      or not self.toks[i + 1].word)
             ):
-                self.emit(self.last, surface, lemma, sent)
+                if self.agrees(self.last, i, lemma):
+                    self.emit(self.last, surface, lemma, sent)
             return i + 1
         if lemma in {"نشر", "اورد"} and src.kind != "outlet":
             return i + 1
@@ -750,8 +837,8 @@ class _Parser:
                     return quoted.next_i
             return src.next_i
         src = self.source_after(j)
-        if src is None:
-            return j
+        if src is None or not self.known_source(src):
+            return j  # حسب الخطة، بحسب السعر: "depending on", not a source
         self.emit(src, surface, "", sent)
         return src.next_i
 
