@@ -746,13 +746,11 @@ class _Parser:
                 src = None
         if src is None:
             conj = self.toks[i].norm[0] in "وف" and self.toks[i].norm[1:] in _VERB_CUES
-            if lemma in _PAST_ONLY_INHERIT and (self.clause_initial(i, first) or conj) and (
-                self.last is not None
-                and (nxt in _THAT or nxt in _STOP or nxt == ":" or i + 1 >= len(self.toks)
-                     or not self.toks[i + 1].word)
-            ):
-                if self.agrees(self.last, i, lemma):
-                    self.emit(self.last, surface, lemma, sent)
+            bare_cue = (nxt in _THAT or nxt in _STOP or nxt == ":" or i + 1 >= len(self.toks)
+                        or not self.toks[i + 1].word)
+            if (lemma in _PAST_ONLY_INHERIT and (self.clause_initial(i, first) or conj)
+                    and self.last is not None and bare_cue and self.agrees(self.last, i, lemma)):
+                self.emit(self.last, surface, lemma, sent)
             return i + 1
         if lemma in {"نشر", "اورد"} and src.kind != "outlet":
             return i + 1
