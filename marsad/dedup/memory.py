@@ -161,7 +161,8 @@ class MemoryIndex:
         key = headline_key(headline, sitename)
         sig = signature(key)
         bk = band_keys(sig)
-        hit = self._match(key, bk)
+        # A title with no letters or digits says nothing: never merge it with anything.
+        hit = self._match(key, bk) if key else None
         if hit is None:
             cluster, matched, score, new = item_id, None, 0.0, True
         else:
@@ -177,6 +178,8 @@ class MemoryIndex:
         self._keys.append(key)
         self._clusters.append(cluster)
         self._sigs.append(sig.astype("<u4").tobytes())
+        if not key:
+            return
         self._exact.setdefault(exact_hash(key), pos)
         for k in bk.tolist():
             self._recent.setdefault(k, []).append(pos)

@@ -100,6 +100,10 @@ class RedisIndex:
         if done is not None:
             return done
         key = headline_key(headline, sitename)
+        if not key:  # no letters or digits: its own cluster, not indexed
+            if self.r.hsetnx(self._items, item_id, encode_entry(item_id, key, signature(key))):
+                return Assignment(item_id, None, 0.0, True)
+            return self._existing(item_id) or Assignment(item_id, None, 0.0, True)
         sig = signature(key)
         buckets = [f"x:{exact_hash(key):x}"] + [f"b:{k:x}" for k in band_keys(sig).tolist()]
         token = self._lock(buckets)

@@ -268,7 +268,9 @@ def test_redis_index_matches_memory_index(redis_prefix: str) -> None:
     assert _partition(labels) == _expected_partition(_items())
     again = index.assign("g0-2", "anything")
     assert again.cluster_id == "g0-0" and not again.is_new
-    assert len(index) == len(_items())
+    assert index.assign("e1", "!!!").is_new
+    assert index.assign("e2", "!!!").cluster_id == "e2"
+    assert len(index) == len(_items()) + 2
     mem = MemoryIndex()
     mem.restore([("g1-0", index.entry("g1-0"))])
     assert mem.assign("z", "بوتين ينفي وجود مرتزقة روس في ليبيا").cluster_id == "g1-0"
@@ -318,3 +320,10 @@ def test_redis_index_concurrent_assign_equals_sequential(redis_prefix: str, seed
         assert p.exitcode == 0
     assert _partition(labels) == _partition(seq)
     assert _partition(labels) == _expected_partition(items)
+
+
+def test_titles_without_words_never_merge() -> None:
+    index = MemoryIndex()
+    assert index.assign("e1", "!!!").is_new
+    assert index.assign("e2", "...").is_new
+    assert index.assign("e3", "").cluster_id == "e3"
