@@ -67,9 +67,9 @@ def sweep() -> int:
     services = worker_services()
     older = dt.datetime.now(dt.UTC) - dt.timedelta(seconds=services.settings.sweep_stale_after)
     with services.sessions() as session:
-        stuck = [(d.id, pipeline.next_step(d)) for d in repo.stuck_documents(session, older)]
-    for doc_id, step in stuck:
-        enqueue(step, doc_id)
+        stuck = repo.claim_stuck_documents(session, older)
+    for doc_id, status in stuck:
+        enqueue(pipeline.STEP_FOR_STATUS[status], doc_id)
     if stuck:
         log.info("sweep re-enqueued %d stuck documents", len(stuck))
     return len(stuck)

@@ -34,12 +34,12 @@ class InternalError(PermanentError):
     code = "internal_error"
 
 
+STEP_FOR_STATUS: dict[str, Next] = {DocStatus.QUEUED: "fetch", DocStatus.PENDING: "analyse"}
+
+
 def next_step(doc: Document) -> Next:
-    if doc.status == DocStatus.QUEUED:
-        return "fetch"
-    if doc.status == DocStatus.PENDING:
-        return "analyse"
-    return None
+    """What a document needs next, from its status alone (so any process can resume it)."""
+    return STEP_FOR_STATUS.get(doc.status)
 
 
 def intake(services: Services, item: repo.Intake) -> tuple[int, bool, Next]:

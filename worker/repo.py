@@ -330,6 +330,20 @@ def top_entities(
     return [(name, typ, cnt) for name, typ, cnt in session.execute(stmt)]
 
 
+def claim_stuck_documents(
+    session: Session, older_than: dt.datetime, limit: int = 500
+) -> list[tuple[int, str]]:
+    """Documents left in a non-final state since ``older_than``, as (id, status); their
+    ``updated_at`` is touched so the next sweep waits a full period before re-sending them."""
+    docs = stuck_documents(session, older_than, limit)
+    now = utcnow()
+    out = [(d.id, d.status) for d in docs]
+    for d in docs:
+        d.updated_at = now
+    session.commit()
+    return out
+
+
 def stuck_documents(session: Session, older_than: dt.datetime, limit: int = 500) -> list[Document]:
     stmt = (
         select(Document)

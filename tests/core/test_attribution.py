@@ -163,7 +163,7 @@ def _bench():
     return mod
 
 
-@pytest.mark.parametrize("split", ["dev", "heldout"])
+@pytest.mark.parametrize("split", ["dev", "heldout", "heldout2"])
 def test_quality_gate_on_labeled_set(split: str) -> None:
     bench = _bench()
     rows = [r for r in bench.load() if r["split"] == split]

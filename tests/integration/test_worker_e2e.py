@@ -3,13 +3,15 @@ commands docker-compose.yml runs (migrate, worker-ingest, worker-analysis)."""
 
 from __future__ import annotations
 
+import os
 import subprocess
 import time
 import uuid
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from fleet import ROOT
+from fleet import E2E_REDIS_URL, ROOT
 from fleet import bin_path as _bin
 from fleet import compose_command as _compose_command
 from fleet import start as _start
@@ -80,6 +82,25 @@ def _write_documents(folder: Path) -> None:
             f"للمواطنين بشكل منتظم عبر وسائل الإعلام الرسمية والمنصات الرقمية.\n"
         )
         (folder / f"story-{i:02d}.txt").write_text(body, encoding="utf-8")
+
+
+@pytest.fixture
+def fleet_env(postgres_url: str, redis_url: str) -> Iterator[dict[str, str]]:
+    """Environment of a worker fleet: the e2e Redis database (flushed) and a fresh PostgreSQL."""
+    import redis as redis_lib
+
+    client = redis_lib.Redis.from_url(E2E_REDIS_URL)
+    client.flushdb()
+    env = dict(os.environ)
+    env.update(
+        MARSAD_BROKER_URL=E2E_REDIS_URL,
+        MARSAD_DATABASE_URL=postgres_url,
+        MARSAD_DEDUP_BACKEND="redis",
+        MARSAD_DEDUP_PREFIX=f"marsad-e2e-{uuid.uuid4().hex[:8]}",
+        PYTHONUNBUFFERED="1",
+    )
+    yield env
+    client.flushdb()
 
 
 def _counts(url: str) -> tuple[int, int]:
@@ -181,3 +202,82 @@ def test_twenty_documents_become_twenty_articles_once(
     finally:
         for proc in workers:
             _stop(proc)
+
+
+def test_sweeper_recovers_documents_whose_messages_were_lost(
+    fleet_env: dict[str, str], tmp_path: Path
+) -> None:
+    """A document stored but never enqueued (as after a broker restart) is still analysed."""
+    import dataclasses
+
+    from worker import pipeline, repo
+    from worker.services import build_services
+    from worker.settings import Settings
+
+    env = {**fleet_env, "MARSAD_SWEEP_EVERY": "1", "MARSAD_SWEEP_STALE_AFTER": "0"}
+    settings = dataclasses.replace(
+        Settings(), database_url=env["MARSAD_DATABASE_URL"], dedup_backend="memory"
+    )
+    services = build_services(settings, embedded=True)
+    docs = tmp_path / "docs"
+    _write_documents(docs)
+    ids = []
+    for path in sorted(docs.iterdir())[:3]:
+        doc_id, created, step = pipeline.intake(
+            services, repo.Intake(kind="text", content=path.read_bytes())
+        )
+        assert created and step == "analyse"  # stored, but no message sent
+        ids.append(doc_id)
+    logs = [tmp_path / "worker.log", tmp_path / "beat.log"]
+    procs = [
+        _start(
+            [
+                *_compose_command("worker-analysis")[:5],
+                "ingest,analysis",
+                "--hostname",
+                f"sweep-{uuid.uuid4().hex[:6]}@%h",
+            ],
+            env,
+            logs[0],
+        ),
+        _start([*_compose_command("beat")[:-1], str(tmp_path / "beat-schedule")], env, logs[1]),
+    ]
+    try:
+        _wait_for(
+            lambda: _counts(env["MARSAD_DATABASE_URL"]) == (3, 3), 180, "3 swept articles", logs
+        )
+    finally:
+        for p in procs:
+            _stop(p)
+
+
+def test_flower_starts_against_the_broker_with_basic_auth(
+    fleet_env: dict[str, str], tmp_path: Path
+) -> None:
+    import socket
+
+    import httpx
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    env = {**fleet_env, "MARSAD_FLOWER_BASIC_AUTH": "analyst:s3cret-for-test"}
+    log = tmp_path / "flower.log"
+    proc = _start(["marsad", "flower", "--port", str(port), "--address=127.0.0.1"], env, log)
+    try:
+
+        def up() -> bool:
+            try:
+                return httpx.get(f"http://127.0.0.1:{port}/healthcheck", timeout=1).status_code in (
+                    200,
+                    401,
+                )
+            except httpx.HTTPError:
+                return False
+
+        _wait_for(up, 60, "flower to listen", [log])
+        assert httpx.get(f"http://127.0.0.1:{port}/", timeout=5).status_code == 401
+        ok = httpx.get(f"http://127.0.0.1:{port}/", auth=("analyst", "s3cret-for-test"), timeout=5)
+        assert ok.status_code == 200 and "Flower" in ok.text
+    finally:
+        _stop(proc)
