@@ -127,7 +127,8 @@ _CONTENT = {"ذلك", "هذه", "هذا", "تلك", "ما", "الخبر", "ال�
             "المعلومات", "الشائعات", "الادعاءات", "المزاعم", "الروايه", "صحه", "وجود", "عن",
             "قائلا", "قائله", "بالقول", "عزمه", "عزمها", "عزمهم", "رفضه", "رفضها", "تمسكه",
             "تمسكها", "ترحيبه", "ترحيبها", "استعداده", "استعدادها", "دعمه", "دعمها",
-            "مسؤوليته", "مسؤوليتها", "رغبته", "رغبتها", "قلقه", "قلقها", "الي", "من", "علي"}
+            "مسؤوليته", "مسؤوليتها", "رغبته", "رغبتها", "قلقه", "قلقها"}
+_WEAK_CONTENT = {"الي", "من", "علي"}
 _DOC_ADJ = {"رسمي", "رسميه", "جديد", "جديده", "مشترك", "مشتركه", "صادر", "صادره", "حديث",
             "حديثه", "سابق", "اخير", "اولي", "اوليه", "اعلاميه", "صحفيه", "صحفي", "سنوي",
             "سنويه", "نشرته", "نشرتها", "اصدرته", "اصدرتها", "اعدته", "اعدها"}
@@ -166,7 +167,8 @@ _PERSON_HEADS = {
     "صحفي", "مراسل", "بروفيسور", "نجم", "حارس", "مهاجم", "مسؤول", "مسؤوله", "رئيسا",
     "البابا", "العاهل", "عاهل", "الفريق", "فريق", "اللواء", "مؤسس", "المؤسس",
     "ملياردير", "رجل", "مغني", "مغنيه", "فنان", "فنانه", "روائي", "نجمه",
-    "مدون", "مدونه", "اعلامي", "اعلاميه", "داعيه", "مفتي",
+    "مدون", "مدونه", "اعلامي", "اعلاميه", "داعيه", "مفتي", "محقق", "محققه", "مفتش",
+    "مفتشه", "مدعيه", "محاميه", "قاضيه", "طبيبه",
 }
 _ORG_HEADS = {
     "وزاره", "حكومه", "جيش", "امم", "منظمه", "اتحاد", "مجلس", "بنك", "مصرف", "شرطه", "قوات",
@@ -426,6 +428,9 @@ class _Parser:
         j = i + 1
         prev_def = _is_def(toks[i].norm)
         prev_name = not prev_def and kind_hint == "person" and head not in _PERSON_HEADS
+        # a personal name after a title ends at its first word with ال (المسماري); an
+        # indefinite word after that is the object: قايد السبسي | توفر المعطيات
+        name_len, name_closed = (1 if prev_name else 0), False
         while j < len(toks) and j - i < max_len:
             tok = toks[j]
             n = tok.norm
@@ -492,10 +497,16 @@ class _Parser:
                 prev_def = True
                 continue
             if _is_def(n):
+                if _strip_al(n) in _PERSON_HEADS:
+                    name_len, name_closed = 0, False  # a second title: الفريق أسامة ربيع
+                elif name_len:
+                    name_closed = True
                 j += 1
                 prev_def, prev_name = True, False
                 continue
             # an indefinite word: idafa / name after an indefinite word, or a name after a title
+            if kind_hint == "person" and (name_closed or name_len >= 4):
+                break
             if prev_def and kind_hint != "person" and _strip_al(self.norm(j - 1)) not in (
                 _PERSON_HEADS | {"مرصد"}
             ):
@@ -505,6 +516,8 @@ class _Parser:
             j += 1
             prev_def = False
             prev_name = prev_def or kind_hint == "person"
+            if kind_hint == "person" and n not in _PERSON_HEADS:
+                name_len += 1
         if j == i:
             return None
         return i, j
@@ -557,9 +570,13 @@ class _Parser:
             self.verb_cue(j) is None
         ):
             return True  # an object right after the source: نفت الحكومة استخدام …
-        for k in range(j, min(j + 9, len(toks))):
+        for k in range(j, min(j + 16, len(toks))):
             t = toks[k]
             n = t.norm
+            if n in _WEAK_CONTENT:
+                if k == j and not strict:
+                    return True  # أكد على، أشار إلى، حذر من
+                continue
             if n in _THAT or n in _CONTENT or t.text == ":" or (t.text in _OPEN_Q and k <= j + 1):
                 return True
             if t.word and _strip_al(n) in _OBJECT_NOUNS:
@@ -747,15 +764,17 @@ class _Parser:
             return i + 1  # تابع المباراة: "followed", not "went on to say"
         if src is None and lemma in _AFTER_ONLY:
             return i + 1
-        if src is None:
+        conj = self.toks[i].norm[0] in "وف" and self.toks[i].norm[1:] in _VERB_CUES
+        if src is None and not conj:
             src = self.source_before(i, first)
             if src is not None and not self.has_content(i + 1):
                 src = None
         if src is None:
-            conj = self.toks[i].norm[0] in "وف" and self.toks[i].norm[1:] in _VERB_CUES
+            same_sentence = bool(self.out) and self.out[-1].start == sent[0]
+            initial = self.clause_initial(i, first)
             bare_cue = (nxt in _THAT or nxt in _STOP or nxt == ":" or i + 1 >= len(self.toks)
                         or not self.toks[i + 1].word)
-            if (lemma in _PAST_ONLY_INHERIT and (self.clause_initial(i, first) or conj)
+            if (lemma in _PAST_ONLY_INHERIT and (initial or (conj and same_sentence))
                     and self.last is not None and bare_cue and self.agrees(self.last, i, lemma)):
                 self.emit(self.last, surface, lemma, sent)
             return i + 1
