@@ -21,7 +21,10 @@ Rule-based, over one sentence at a time (:mod:`marsad.arabic.sentences`):
   or a following ``عن``.
 * ``denial`` is true for the نفى family (نفى، نفت، نفوا، ينفي، تنفي، ينفون).
 * ``source`` is the surface text of the source span, except that a fused preposition
-  (``لوزارة`` -> ``وزارة``، ``للأمم`` -> ``الأمم``) is restored; the span then starts after ``ل``.
+  (``لوزارة`` -> ``وزارة``، ``للأمم`` -> ``الأمم``) is restored; the span then starts after
+  ``ل`` (after ``لل`` for the article, so ``text[source_start:source_end]`` is ``أمم المتحدة``).
+  A source wholly in quotes (``«العربية»``) is given without them.
+* An inherited source (``وأضاف أن``) keeps the span of the mention it was taken from.
 
 Entities (optional) refine kinds (PER -> person, ORG -> organization/outlet, LOC ->
 organization, a state speaking) and extend a source span to cover a whole entity.

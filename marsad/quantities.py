@@ -26,7 +26,8 @@ Rules (the evaluation set in ``bench/data/attribution_quantity.jsonl`` follows t
   such as ``عام``/``منذ`` precedes), day numbers before a month name, Hijri/Gregorian years
   marked ``هـ``/``م``, numbers glued to ``/ : -`` or Latin letters (dates, times, scores,
   ``كوفيد-19``), phone-like numbers (8+ digits, a leading 0, runs of digit groups, ``+``),
-  label numbers (``القرار 2254``، ``الدقيقة 90``، ``المادة 8``), and ``الـ15`` (ordinals).
+  label numbers (``القرار 2254``، ``الدقيقة 90``، ``المادة 8``), ``الـ15`` (ordinals), and a
+  noun-less number inside a name (``"زلزال 1"``، ``أيفون X و8``).
 """
 
 from __future__ import annotations
@@ -266,6 +267,17 @@ class _Scanner:
             return not self.countable(i + 1)
         return False
 
+    def in_a_name(self, i: int) -> bool:
+        """``صاروخ "زلزال 1"``، ``أيفون X و8``: a small number that is part of a name."""
+        toks = self.toks
+        nxt = toks[i + 1] if i + 1 < len(toks) else None
+        if nxt is not None and nxt.start == toks[i].end and nxt.text in "\"'”»":
+            return True
+        k = i - 1
+        if k >= 0 and toks[k].norm == "و" and toks[k].end == toks[i].start:
+            k -= 1
+        return k >= 0 and toks[k].text.isascii() and toks[k].text.isalpha()
+
     # -- pieces ---------------------------------------------------------------------
 
     def multiplier_at(self, i: int) -> bool:
@@ -490,6 +502,9 @@ def find_quantities(text: str) -> list[Quantity]:
             ):
                 # one bare number word without a noun (ثلاثة، ألف) is too often something else;
                 # a dual multiplier (مليوني، ألفين) is unambiguous and kept
+                i = j
+                continue
+            if not unit and tok.kind == "num" and sc.in_a_name(i):
                 i = j
                 continue
         end = toks[end_idx - 1].end

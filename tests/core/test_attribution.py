@@ -178,3 +178,18 @@ def test_quality_gate_on_labeled_set(split: str) -> None:
 def test_tatweel_before_quoted_outlet_is_tolerated() -> None:
     text = "قال مصدر أمني لـ«الوسط» إن الطريق أغلق."
     assert _triples(text) == [("مصدر أمني", "anonymous", False), ("الوسط", "outlet", False)]
+
+
+def test_person_name_ends_before_the_object() -> None:
+    text = "وأكد قايد السبسي توفر كافة المعطيات اللازمة حول العائدين."
+    assert _triples(text) == [("قايد السبسي", "person", False)]
+
+
+def test_no_source_before_a_conjoined_cue() -> None:
+    text = "ولكن ميلانيا كسرت الصمت بشأن معطفها وأكدت في لقاء تلفزيوني أن المعطف يحمل رسالة."
+    assert all("كسرت" not in a.source for a in find_attributions(text))
+
+
+def test_feminine_cue_does_not_inherit_a_masculine_source() -> None:
+    text = "قال نائب رئيس الوزراء إن اللحظة حاسمة. وقالت إن القانون سيصدر قريباً."
+    assert [a.cue for a in find_attributions(text)] == ["قال"]

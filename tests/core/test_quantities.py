@@ -154,3 +154,9 @@ def test_quality_gate_on_labeled_set(split: str) -> None:
     assert p >= 0.95 and r >= 0.95, scores
     p, r, _ = scores["qty_span"]
     assert p >= 0.95 and r >= 0.95, scores
+
+
+@pytest.mark.parametrize("text", ['عثر على صواريخ من نوع "زلزال 1" في الموقع.',
+                                  "لن تبطئ الشركة هواتف أيفون X و8 هذه المرة."])
+def test_numbers_inside_names_are_skipped(text: str) -> None:
+    assert find_quantities(text) == []
