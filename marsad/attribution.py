@@ -199,7 +199,7 @@ _STATES = {normalize_word(w) for w in (
 )}
 _NEG = {"لم", "لن", "لا", "ولم", "ولن", "ولا", "فلم"}
 _CLAUSE_OPENERS = {"وكان", "كان", "وكانت", "كانت", "فيما", "بينما", "وقد", "غير", "لكن", "ولكن",
-                   "الا", "حين", "كما", "ثم", "بل"}
+                   "الا", "حين", "كما", "ثم", "بل", "لكنها", "لكنه", "ولكنها", "ولكنه"}
 # Masculine singular heads: a feminine cue (قالت) cannot refer back to them.
 _MASC_HEADS = {"جيش", "مجلس", "بنك", "مصرف", "حزب", "اتحاد", "مكتب", "مرصد", "جهاز", "تحالف",
                "برلمان", "صندوق", "نادي", "مركز", "معهد", "وزير", "رئيس", "متحدث", "ناطق",
@@ -588,7 +588,7 @@ class _Parser:
                 return False
         return False
 
-    def known_source(self, src: _Source) -> bool:
+    def known_source(self, src: _Source, strict: bool = False) -> bool:
         """A source whose head is in a lexicon, a name, or an entity (not ``السعر السابق``)."""
         words = [normalize_word(w) for w in _TOKEN.findall(src.text) if w[0].isalpha()]
         if not words or len(src.text) < 2:
@@ -603,8 +603,13 @@ class _Parser:
             e.start < src.end and e.end > src.start for e in self.entities
         ):
             return True
+        if strict and len(words) > 3:
+            return False  # a long unknown phrase before a verb is a clause, not a name
+        if _is_def(words[0]):
+            # a lone ال word ending in ي is a family name (المنفي)
+            return len(words) == 1 and words[0].endswith("ي")
         # an unknown word without the article is taken as a proper name (لافروف، رويترز)
-        return not _is_def(words[0]) and not words[0].endswith(("ها", "هم", "ه"))
+        return not words[0].endswith(("ها", "هم", "ه"))
 
     def source_after(self, i: int) -> _Source | None:
         """The source phrase starting at token i (handles ل-prefixed and document nouns)."""
@@ -625,17 +630,24 @@ class _Parser:
         """``بيان للجيش`` / ``تقرير صادر عن الأمم المتحدة`` / ``إحصائيات وزارة الصحة``."""
         toks = self.toks
         j = i + 1
-        while j < len(toks) and toks[j].norm in _DOC_ADJ:
+        doc_def = _is_def(toks[i].norm)
+        while j < len(toks) and (toks[j].norm in _DOC_ADJ or (
+            _is_nisba(toks[j].norm) and _is_def(toks[j].norm) == doc_def
+        )):
             j += 1
         if j < len(toks) and toks[j].norm in {"عن", "من"}:
             j += 1
+        elif j > i + 1 and j < len(toks) and not toks[j].norm.startswith("ل"):
+            j = len(toks)  # تقارير إعلامية روسية: adjectives only, no issuer
         if j < len(toks) and toks[j].word and not self.is_stop(j):
             span = self.noun_phrase(j)
             if span is not None:
                 return self.make_source(*span)
         # no issuer: the document itself, anonymous (تقارير إعلامية)
         span_end = i + 1
-        if span_end < len(toks) and toks[span_end].word and _is_nisba(toks[span_end].norm):
+        while span_end < min(i + 4, len(toks)) and toks[span_end].word and _is_nisba(
+            toks[span_end].norm
+        ):
             span_end += 1
         src = self.make_source(i, span_end)
         src.kind = "anonymous"
@@ -662,13 +674,17 @@ class _Parser:
         first += 1
         if first > k:
             return None
-        if first - 1 >= sent_first and toks[first - 1].word and toks[first - 1].norm not in (
-            _STOP | _THAT | _CLAUSE_OPENERS
+        connector = self.norm(first - 1) in _THAT and self.norm(first - 2) in {
+            "غير", "الا", "بيد", "كما", "رغم", "مع", "بما"}  # غير أن ناشطين قالوا
+        if first - 1 >= sent_first and toks[first - 1].word and not connector and (
+            toks[first - 1].norm not in _STOP | _CLAUSE_OPENERS
         ):
-            return None  # ran into the 8-word limit: not a subject
+            return None  # ran into the 8-word limit, or inside an إنه … clause: not a subject
         if toks[first].norm in _NEG:
             return None
         src = self.make_source(first, k + 1)
+        if not self.known_source(src, strict=True):
+            return None
         n0 = toks[first].norm
         if n0.startswith("و") and (
             _strip_al(n0[1:]) in _ORG_HEADS | _PERSON_HEADS | _OUTLET_HEADS | _ANON_HEADS
@@ -753,9 +769,17 @@ class _Parser:
             return i + 1  # لم تعلن الحكومة: nothing was said
         if lemma == "ذكر" and n in {"يذكر", "ويذكر"}:
             return i + 1
+        if lemma == "ادعي" and self.toks[i].text.rstrip("\u064b-\u0652").endswith("ى") and (
+            n[:1] in "يت"
+        ):
+            return i + 1  # يُدعى: "is called"
         src = self.source_after(i + 1)
-        if src is not None and not self.known_source(src) and lemma in _AFTER_ONLY:
+        if src is not None and not self.known_source(src):
             src = None
+        if lemma == "اعتبر" and src is not None and not any(
+            self.norm(k) in _THAT for k in range(src.next_i, min(src.next_i + 6, len(self.toks)))
+        ):
+            return i + 1  # اعتبر الروبوت صديقاً: "considered", not "said"
         relative = self.norm(i - 1) in {"ما", "وهو", "وهي"} or self.norm(i - 2) == "ما"
         present = self.toks[i].norm.lstrip("وف")[:1] in "يت" and lemma[0] not in "يت"
         strict = present and lemma not in _AFTER_ONLY

@@ -160,3 +160,13 @@ def test_quality_gate_on_labeled_set(split: str) -> None:
                                   "لن تبطئ الشركة هواتف أيفون X و8 هذه المرة."])
 def test_numbers_inside_names_are_skipped(text: str) -> None:
     assert find_quantities(text) == []
+
+
+def test_european_thousands_and_definite_noun_after_year() -> None:
+    assert _one("يضم الخزان 50.000 طن من الماء.") == ("50.000 طن", 50000, "طن")
+    assert find_quantities("تنطلق بطولة كأس العالم 2018 المقامة في روسيا.") == []
+    assert find_quantities("تأهل الفريق إلى دور ال 16.") == []
+
+
+def test_verb_after_noun_is_not_an_adjective() -> None:
+    assert _one("تقدمت 23 منظمة تعنى بحقوق الطفل بشكوى.") == ("23 منظمة", 23, "منظمه")
