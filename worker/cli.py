@@ -75,7 +75,9 @@ def ingest(
     bad_inputs = [i for i in items if i.error]
     for item in bad_inputs:
         err.print(f"[red]error[/red] {item.error}")
-    doc_ids: list[int] = []
+    doc_ids: list[int] = []  # documents this run created and processed
+    labels: dict[int, str] = {}
+    known = 0  # inputs already in the store: skipped, nothing added
     failures: list[tuple[str, str]] = []
     if feed:
         from worker.feeds import poll_feed_inline
@@ -91,12 +93,16 @@ def ingest(
         task = progress.add_task("ingesting", total=len(work))
         for item in work:
             progress.update(task, description=_short(item.label))
-            doc_id, _created, step = pipeline.intake(services, item.intake)  # type: ignore[arg-type]
-            if step == "fetch":
-                step = pipeline.fetch(services, doc_id, retry_transient=False)
-            if step == "analyse":
-                pipeline.process(services, doc_id)
-            doc_ids.append(doc_id)
+            doc_id, created, step = pipeline.intake(services, item.intake)  # type: ignore[arg-type]
+            if not created and step is None:
+                known += 1
+            else:
+                if step == "fetch":
+                    step = pipeline.fetch(services, doc_id, retry_transient=False)
+                if step == "analyse":
+                    pipeline.process(services, doc_id)
+                doc_ids.append(doc_id)
+                labels[doc_id] = item.label
             progress.advance(task)
     with services.sessions() as session:
         from schemas.models import Document
@@ -104,19 +110,13 @@ def ingest(
         for doc_id in doc_ids:
             doc = session.get(Document, doc_id)
             if doc is not None and doc.status == "failed":
-                failures.append(
-                    (doc.url or _label_for(items, doc_id), f"{doc.outcome}: {doc.error_message}")
-                )
+                label = labels.get(doc_id) or doc.url or f"document {doc_id}"
+                failures.append((label, f"{doc.outcome}: {doc.error_message}"))
         counts = repo.outcome_counts(session, doc_ids)
         entities = repo.top_entities(session, doc_ids, limit=8)
-    _print_summary(counts, failures, entities, services)
-    _fail_if_nothing(
-        counts.get("ok", 0) + counts.get("duplicate", 0), len(bad_inputs) + len(failures)
-    )
-
-
-def _label_for(items: list[Any], doc_id: int) -> str:
-    return f"document {doc_id}"
+    _print_summary(counts, known, failures, entities, services)
+    succeeded = counts.get("ok", 0) + counts.get("duplicate", 0) + known
+    _fail_if_nothing(succeeded, len(bad_inputs) + len(failures))
 
 
 def _short(label: str, width: int = 40) -> str:
@@ -136,6 +136,7 @@ def _progress() -> Progress:
 
 def _print_summary(
     counts: dict[str, int],
+    known: int,
     failures: list[tuple[str, str]],
     entities: list[tuple[str, str, int]],
     services: Any,
@@ -148,6 +149,8 @@ def _print_summary(
             "articles (new story)" if outcome == "ok" else "duplicates (known story)",
             str(counts.get(outcome, 0)),
         )
+    if known:
+        table.add_row("already in store (skipped)", str(known))
     failed = {k: v for k, v in counts.items() if k not in ("ok", "duplicate")}
     for outcome, n in sorted(failed.items()):
         table.add_row(f"failed: {outcome}", str(n))

@@ -43,11 +43,25 @@ def next_step(doc: Document) -> Next:
 
 
 def intake(services: Services, item: repo.Intake) -> tuple[int, bool, Next]:
-    """Store the raw input (idempotent by URL or content hash); returns (doc id, created, next)."""
+    """Store the raw input (idempotent by URL or content hash); returns (doc id, created, next).
+
+    A known document that failed for a transient reason (timeout, server down, a bug) is
+    given another chance; one that failed permanently or succeeded is left as it is.
+    """
     canonical = canonical_url(item.url) if item.url else None
     with services.sessions() as session:
         doc, created = repo.record_document(session, item, canonical)
+        if not created and doc.status == DocStatus.FAILED and doc.outcome in RETRYABLE_OUTCOMES:
+            has_content = doc.raw_bytes is not None or doc.raw_text is not None
+            doc.status = DocStatus.PENDING if has_content else DocStatus.QUEUED
+            doc.outcome = None
+            session.commit()
         return doc.id, created, next_step(doc)
+
+
+RETRYABLE_OUTCOMES = frozenset(
+    {"fetch_timeout", "fetch_unavailable", "store_unavailable", "transient", "internal_error"}
+)
 
 
 def canonical_url(url: str) -> str:

@@ -219,8 +219,21 @@ def test_private_addresses_are_refused_by_default(sqlite_url: str, http_server: 
 
 def test_dead_url_is_recorded(sqlite_url: str) -> None:
     services = _services(sqlite_url, fetch_timeout=2.0)
-    doc = _fetch_one(services, "http://127.0.0.1:9/nothing-listens-here.html")
+    url = "http://127.0.0.1:9/nothing-listens-here.html"
+    doc = _fetch_one(services, url)
     assert doc.status == "failed" and doc.outcome == "fetch_unavailable"
+    # Asked again later, a transient failure gets another chance (same row, no duplicate).
+    assert pipeline.intake(services, repo.Intake(kind="url", url=url)) == (doc.id, False, "fetch")
+
+
+def test_permanent_failure_is_not_retried_on_reingest(sqlite_url: str, http_server: Any) -> None:
+    http_server.route("/gone.html", Reply(404, body=b"no"))
+    services = _services(sqlite_url)
+    url = http_server.url("/gone.html")
+    doc = _fetch_one(services, url)
+    assert doc.outcome == "fetch_failed"
+    assert pipeline.intake(services, repo.Intake(kind="url", url=url)) == (doc.id, False, None)
+    assert len(http_server.requests_to("/gone.html")) == 1
 
 
 def test_feeds_file_import(tmp_path: Path) -> None:
