@@ -510,6 +510,8 @@ class _Parser:
             # an indefinite word: idafa / name after an indefinite word, or a name after a title
             if kind_hint == "person" and (name_closed or name_len >= 4):
                 break
+            if kind_hint == "person" and name_len and n.startswith("لل"):
+                break  # رضوان | للمحتجزين: the addressee, not part of the name
             if prev_def and kind_hint != "person" and _strip_al(self.norm(j - 1)) not in (
                 _PERSON_HEADS | {"مرصد"}
             ):
@@ -776,8 +778,13 @@ class _Parser:
         src = self.source_after(i + 1)
         if src is not None and not self.known_source(src):
             src = None
-        if lemma == "اعتبر" and src is not None and not any(
-            self.norm(k) in _THAT for k in range(src.next_i, min(src.next_i + 6, len(self.toks)))
+        nxt_tok = self.norm(i + 1)
+        if src is not None and nxt_tok.startswith("ل") and not nxt_tok.startswith("لل") and (
+            normalize_word(src.text).startswith("ل")
+        ) and src.kind == "person":
+            src = None  # قالت لنتنياهو إن: an addressee, not the speaker
+        if lemma == "اعتبر" and not any(
+            self.norm(k) in _THAT for k in range(i + 1, min(i + 12, len(self.toks)))
         ):
             return i + 1  # اعتبر الروبوت صديقاً: "considered", not "said"
         relative = self.norm(i - 1) in {"ما", "وهو", "وهي"} or self.norm(i - 2) == "ما"

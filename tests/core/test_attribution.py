@@ -193,3 +193,16 @@ def test_no_source_before_a_conjoined_cue() -> None:
 def test_feminine_cue_does_not_inherit_a_masculine_source() -> None:
     text = "قال نائب رئيس الوزراء إن اللحظة حاسمة. وقالت إن القانون سيصدر قريباً."
     assert [a.cue for a in find_attributions(text)] == ["قال"]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("قالت لنتنياهو إن الوقت قد حان.", []),
+        ("فيعلن رضوان للمحتجزين أنه سيطلق سراحهم.", [("رضوان", "person", False)]),
+        ("قال إنه حرفياً اعتبر الروبوت صديقاً.", []),
+        ("واستخدم روبوتا يُدعى سوزو للرسم.", []),
+    ],
+)
+def test_addressees_and_non_reporting_senses(text: str, expected: list) -> None:
+    assert _triples(text) == expected
