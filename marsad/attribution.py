@@ -103,7 +103,8 @@ _STOP = {
     "ترحيبه", "ترحيبها", "استعداده", "استعدادها", "دعمه", "دعمها", "مسؤوليته",
     "مسؤوليتها", "مسئوليته", "مسئوليتها", "رغبته", "رغبتها", "قلقه", "قلقها",
     "المعروف", "المعروفه", "المعروفين", "المكلف", "المكلفه", "المقرب", "المقربه",
-    "منهم", "منها", "بينهم", "فيها", "فيه", "عليه", "عليها", "اليها", "اليه",
+    "منهم", "منها", "بينهم", "فيها", "فيه", "عليه", "عليها", "اليها", "اليه", "والذي",
+    "والتي", "والذين",
 }
 # Nouns that typically open the object of أعلن/كشف/نفى (with or without ال).
 _OBJECT_NOUNS = {
@@ -408,7 +409,8 @@ class _Parser:
         if n.startswith("بال") and len(n) > 5:
             return True
         return bool(n.startswith(("لوكاله", "لصحيفه", "لقناه", "لموقع", "لتلفزيون", "لاذاعه",
-                                  "لمجله", "لشبكه", "للتلفزيون", "للقناه", "لجريده")))
+                                  "لمجله", "لشبكه", "للتلفزيون", "للقناه", "لجريده", "لمراسل",
+                                  "لبوابه")))
 
     def noun_phrase(self, i: int, max_len: int = 10, force_head: bool = False
                     ) -> tuple[int, int] | None:
@@ -543,6 +545,7 @@ class _Parser:
             start, prefix = first.start + 2, "ال"
         elif first.norm.startswith("ل") and (
             _strip_al(first.norm[1:]) in _ORG_HEADS | _OUTLET_HEADS | _PERSON_HEADS | _ANON_HEADS
+            | _DOC_NOUNS
             or first.norm[1:] in _OUTLET_NAMES | _STATES
             or self.entity_at(first.start + 1)
         ):
@@ -649,7 +652,7 @@ class _Parser:
         span_end = i + 1
         while span_end < min(i + 4, len(toks)) and toks[span_end].word and _is_nisba(
             toks[span_end].norm
-        ):
+        ) and toks[span_end].norm not in _STOP:
             span_end += 1
         src = self.make_source(i, span_end)
         src.kind = "anonymous"

@@ -145,12 +145,15 @@ _MONTHS = {
     "اوت", "يوليوز", "غشت", "شتنبر", "نونبر", "دجنبر", "محرم", "ربيع", "جمادي", "رجب",
     "شعبان", "رمضان", "شوال", "ذو", "ذي",
 }
-_YEAR_CUES = {"عام", "العام", "سنه", "السنه", "منذ", "لعام", "عامي", "خلال", "موسم", "بحلول"}
+_YEAR_CUES = {"عام", "العام", "سنه", "السنه", "منذ", "لعام", "عامي", "خلال", "موسم", "بحلول",
+              "اواخر", "اوائل", "مطلع", "منتصف", "نهايه", "بدايه", "العامين"}
+_YEAR_NOUNS = {"عام", "العام", "سنه", "السنه", "لعام", "لسنه", "عامي", "العامين"}
 _ERA_MARKS = {"م", "ه", "هـ", "ميلادي", "هجري", "ميلاديه", "هجريه"}
 _LABELS = {
     "رقم", "الرقم", "القرار", "قرار", "الماده", "ماده", "الفقره", "البند", "الفصل",
     "الجوله", "الدقيقه", "النسخه", "الدوره", "الطريق", "المرتبه", "المركز", "الصفحه",
     "الساعه", "الكيلو", "الاسبوع", "المباراه", "الطبعه", "الحلقه", "الفئه", "الجيل", "الرحله",
+    "المرحله", "بوينغ", "ايرباص", "طراز", "موديل",
 }
 _FUNCTION = {
     "في", "من", "علي", "الي", "عن", "مع", "او", "ثم", "قد", "لقد", "التي", "الذي", "الذين",
@@ -264,7 +267,17 @@ class _Scanner:
             return True
         if nxt_norm == "من" and self.norm(i + 2) in _MONTHS | {"الشهر", "شهر"}:
             return True
-        if plain and 1900 <= int(raw) <= 2100:
+        if prv is not None and (prv.norm in _YEAR_NOUNS or prev_norm in _YEAR_NOUNS) and plain:
+            return True  # عام 490، سنة 1882: a year whatever its size
+        if plain and prv is not None and prv.norm == "و" and i >= 2 and toks[i - 2].kind == "num":
+            prev_raw = toks[i - 2].text.translate(_EAST)
+            if prev_raw.isdigit() and 1800 <= int(prev_raw) <= 2100:
+                return True  # عامي 2014 و2015
+        if nxt_norm in {"الي", "و", "حتي"} and self.kind(i + 2) == "num" and (
+            self.norm(i + 3) in _MONTHS
+        ):
+            return True  # من 22 إلى 30 أفريل
+        if plain and 1800 <= int(raw) <= 2100:
             if prv is not None and (prv.norm in _YEAR_CUES or prev_norm in _YEAR_CUES):
                 return True
             if prv is not None and prv.norm in _MONTHS:
@@ -306,6 +319,8 @@ class _Scanner:
         """Could token i be the counted noun (an Arabic content word)?"""
         if self.kind(i) != "word":
             return False
+        if "\n" in self.text[self.toks[i - 1].end : self.toks[i].start]:
+            return False  # a new line starts a new sentence
         n = self.norm(i)
         if n in _FUNCTION or n in _MONTHS or n in _ERA_MARKS or len(n) < 2:
             return False

@@ -206,3 +206,10 @@ def test_feminine_cue_does_not_inherit_a_masculine_source() -> None:
 )
 def test_addressees_and_non_reporting_senses(text: str, expected: list) -> None:
     assert _triples(text) == expected
+
+
+def test_fused_document_noun_and_reporter_recipient() -> None:
+    assert _triples("قتل شخص، وفقا لتقارير إعلامية محلية.") == [
+        ("تقارير إعلامية محلية", "anonymous", False)]
+    assert _triples("وأكد مصدر أمني لمراسل الإذاعة أن المشتبه به اعتقل.") == [
+        ("مصدر أمني", "anonymous", False)]

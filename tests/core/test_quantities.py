@@ -170,3 +170,18 @@ def test_european_thousands_and_definite_noun_after_year() -> None:
 
 def test_verb_after_noun_is_not_an_adjective() -> None:
     assert _one("تقدمت 23 منظمة تعنى بحقوق الطفل بشكوى.") == ("23 منظمة", 23, "منظمه")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "في مثل هذا اليوم من عام 1882 هزمت بريطانيا الجيش.",
+        "أقيمت المسابقة لأول مرة في العام 490 قبل الميلاد.",
+        "تراجعت الأسعار خلال العامين 2014 و2015 نتيجة عوامل عدة.",
+        "تقام الدورة من 22 إلى 30 أفريل.",
+        "سيستقيل أواخر 2018\nسيتخلى المدير عن منصبه.",
+        "انتهت المرحلة 26 من الدوري بالتعادل.",
+    ],
+)
+def test_more_years_dates_and_labels(text: str) -> None:
+    assert find_quantities(text) == []
