@@ -229,18 +229,23 @@ def test_sweeper_recovers_documents_whose_messages_were_lost(
         assert created and step == "analyse"  # stored, but no message sent
         ids.append(doc_id)
     logs = [tmp_path / "worker.log", tmp_path / "beat.log"]
+    # The CLI wrappers this time: `marsad worker` and `marsad beat`.
     procs = [
         _start(
             [
-                *_compose_command("worker-analysis")[:5],
+                "marsad",
+                "worker",
+                "-Q",
                 "ingest,analysis",
+                "-c",
+                "1",
                 "--hostname",
                 f"sweep-{uuid.uuid4().hex[:6]}@%h",
             ],
             env,
             logs[0],
         ),
-        _start([*_compose_command("beat")[:-1], str(tmp_path / "beat-schedule")], env, logs[1]),
+        _start(["marsad", "beat", "--schedule", str(tmp_path / "beat-schedule")], env, logs[1]),
     ]
     try:
         _wait_for(
