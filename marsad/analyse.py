@@ -73,8 +73,11 @@ def title_key(extracted: Extracted) -> str:
     return headline_key(extracted.title, extracted.sitename)
 
 
-def analyse(extracted: Extracted, recognizer: Recognizer | None) -> Analysis:
-    """Entities, attributions and quantities of one extracted article."""
+def analyse(
+    extracted: Extracted, recognizer: Recognizer | None, *, key: str | None = None
+) -> Analysis:
+    """Entities, attributions and quantities of one extracted article (``key``: the headline
+    key if the caller already computed it for dedup)."""
     from marsad.attribution import find_attributions
     from marsad.ner.canonical import canonicalize
     from marsad.quantities import find_quantities
@@ -84,7 +87,7 @@ def analyse(extracted: Extracted, recognizer: Recognizer | None) -> Analysis:
         entities = canonicalize(recognizer.recognize(extracted.text))
     return Analysis(
         extracted=extracted,
-        title_key=title_key(extracted),
+        title_key=key if key is not None else title_key(extracted),
         entities=entities,
         attributions=find_attributions(extracted.text, entities),
         quantities=find_quantities(extracted.text),

@@ -113,8 +113,7 @@ def process(services: Services, doc_id: int) -> str:
             extracted = core.extract(raw_of(doc), services.extract_options)
             key = core.title_key(extracted)
             assignment = services.dedup.assign(str(doc.id), extracted.title, extracted.sitename)
-            analysis = core.analyse(extracted, services.recognizer())
-            analysis.title_key = key
+            analysis = core.analyse(extracted, services.recognizer(), key=key)
             blob = services.dedup.entry(str(doc.id)) if services.dedup_mode == "memory" else None
             saved = repo.save_analysis(
                 session,
