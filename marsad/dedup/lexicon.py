@@ -16,7 +16,7 @@ from functools import lru_cache
 
 from marsad.arabic.normalize import match_key
 
-__all__ = ["CRITICAL", "DROPPABLE", "NEGATION", "stem", "variant"]
+__all__ = ["CRITICAL", "DAYS", "DROPPABLE", "NEGATION", "stem", "variant"]
 
 
 def _keys(words: str) -> frozenset[str]:
@@ -34,6 +34,14 @@ DROPPABLE: frozenset[str] = _keys(
     يوم أيام
     عاجل بالفيديو فيديو بالصور صور شاهد خاص حصري تفاصيل بالتفاصيل
     مصادر مصدر تقارير
+    """
+)
+
+# Day words: dropping one is fine ("... اليوم"), but two different ones are two days
+# ("طقس الجمعة" / "طقس الأربعاء": recurring titles are not copies of each other).
+DAYS: frozenset[str] = _keys(
+    """
+    اليوم أمس غدا الليلة السبت الأحد الاثنين الإثنين الثلاثاء الأربعاء الخميس الجمعة
     """
 )
 

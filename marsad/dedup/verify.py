@@ -5,6 +5,7 @@ spelling, function words, a clause moved to the front or an added detail; differ
 on one topic differ by *one* decisive thing. The verifier rejects (score 0.0):
 
 * different numbers (``مقتل 5`` / ``مقتل 50``): digit sequences must be equal as multisets;
+* two different day words (``الخميس`` / ``الجمعة``, ``اليوم`` / ``غدا``): recurring titles;
 * a negation/denial word on one side only (``يعترف`` / ``ينفي``, ``لم``, ``عدم``);
 * an added kinship/role/modality word (``نجل``, ``السابق``, ``محاولة``): another person or
   another stage of the story;
@@ -25,7 +26,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 
-from marsad.dedup.lexicon import CRITICAL, DROPPABLE, NEGATION, stem, variant
+from marsad.dedup.lexicon import CRITICAL, DAYS, DROPPABLE, NEGATION, stem, variant
 
 __all__ = ["SHORT_TOKENS", "is_block_move", "similarity"]
 
@@ -101,6 +102,10 @@ def similarity(key_a: str, key_b: str) -> float:
     extra_a = [ta[i] for i in un_a]
     extra_b = [tb[j] for j in un_b]
     if any(t in NEGATION for t in extra_a + extra_b):
+        return 0.0
+    if any(stem(t) in DAYS or t in DAYS for t in extra_a) and any(
+        stem(t) in DAYS or t in DAYS for t in extra_b
+    ):
         return 0.0
     content_a = [t for t in extra_a if t not in DROPPABLE]
     content_b = [t for t in extra_b if t not in DROPPABLE]

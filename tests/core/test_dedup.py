@@ -327,3 +327,11 @@ def test_titles_without_words_never_merge() -> None:
     assert index.assign("e1", "!!!").is_new
     assert index.assign("e2", "...").is_new
     assert index.assign("e3", "").cluster_id == "e3"
+
+
+def test_recurring_titles_on_different_days_stay_apart() -> None:
+    index = MemoryIndex()
+    index.assign("w1", "طقس اليوم الجمعة: أمطار رعدية على المرتفعات")
+    assert index.assign("w2", "طقس اليوم الأربعاء: أمطار رعدية على المرتفعات").is_new
+    copy = "طقس اليوم الجمعة: أمطار رعدية على المرتفعات - الجوهرة أف أم"
+    assert not index.assign("w3", copy).is_new
