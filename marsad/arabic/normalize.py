@@ -195,8 +195,13 @@ def key_from_clean(text: str) -> str:
     if "," in text or "." in text or "\u066b" in text or "\u066c" in text or "\u060c" in text:
         text = _THOUSANDS_RE.sub("", text)
         text = _DECIMAL_RE.sub("\x00", text)  # protect "2.5" from the punctuation pass
-    # Everything that is not a letter or digit separates words (punctuation, symbols, marks).
-    return " ".join(_NON_WORD_RE.sub(" ", text).replace("\x00", ".").split())
+    # Everything that is not a letter or digit separates words (punctuation, symbols, marks),
+    # and so does a switch between Arabic letters and digits ("ب120" is "ب 120").
+    text = _LETTER_DIGIT_RE.sub(" ", _NON_WORD_RE.sub(" ", text))
+    return " ".join(text.replace("\x00", ".").split())
+
+
+_LETTER_DIGIT_RE = re.compile(r"(?<=[\u0621-\u064a])(?=\d)|(?<=\d)(?=[\u0621-\u064a])")
 
 
 def match_key(text: str) -> str:

@@ -123,3 +123,11 @@ def test_key_table_equals_camel_tools_normalizers() -> None:
         normalize_alef_maksura_ar(normalize_alef_ar(dediac_ar(text)))
     )
     assert key_from_clean(text) == reference
+
+
+def test_match_key_separates_a_clitic_glued_to_a_number() -> None:
+    """Outlets write both "ب120" and "ب 120"; the keys must agree, decimals must survive."""
+    from marsad.arabic.normalize import match_key
+
+    assert match_key("محملة ب120 طنًا") == match_key("محمّلة ب 120 طناً") == "محمله ب 120 طنا"
+    assert match_key("و2.5 مليون") == "و 2.5 مليون"
