@@ -3,14 +3,12 @@
 from __future__ import annotations
 
 import gzip
-import importlib.util
 import socket
-import sys
 from datetime import UTC, datetime, timedelta
 from email.utils import format_datetime
-from pathlib import Path
 
 import httpx
+import local_http
 import pytest
 
 from marsad.errors import (
@@ -25,19 +23,6 @@ from marsad.fetch.client import fetch
 from marsad.fetch.options import FetchOptions
 from marsad.fetch.transport import make_client
 
-
-def _helper():
-    name = "marsad_tests_local_http"
-    if name not in sys.modules:
-        path = Path(__file__).resolve().parents[1] / "helpers" / "local_http.py"
-        spec = importlib.util.spec_from_file_location(name, path)
-        module = importlib.util.module_from_spec(spec)
-        sys.modules[name] = module
-        spec.loader.exec_module(module)
-    return sys.modules[name]
-
-
-local_http = _helper()
 Reply = local_http.Reply
 
 LOCAL = FetchOptions(allow_private_hosts=True, respect_robots=False)

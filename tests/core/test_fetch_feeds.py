@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import importlib.util
 import os
-import sys
 from datetime import UTC, datetime
 from pathlib import Path
 
+import local_http
 import pytest
 
 from marsad.errors import FeedMalformed
@@ -23,17 +22,6 @@ def _shared_data() -> Path:
 
 
 HESPRESS = _shared_data() / "feeds" / "hespress-sample.xml"
-
-
-def _helper():
-    name = "marsad_tests_local_http"
-    if name not in sys.modules:
-        path = Path(__file__).resolve().parents[1] / "helpers" / "local_http.py"
-        spec = importlib.util.spec_from_file_location(name, path)
-        module = importlib.util.module_from_spec(spec)
-        sys.modules[name] = module
-        spec.loader.exec_module(module)
-    return sys.modules[name]
 
 
 @pytest.fixture
@@ -164,7 +152,6 @@ def test_malformed_xml_with_recoverable_items_is_kept_with_warning():
 
 
 def test_fetch_then_parse_from_local_server_ignores_wrong_headers(hespress_bytes):
-    local_http = _helper()
     with local_http.LocalHTTPServer() as srv:
         srv.route(
             "/feed.xml",
@@ -189,7 +176,8 @@ def test_rss091_doctype_windows_1256_with_html_entity():
         b'<?xml version="1.0" encoding="windows-1256"?>\n'
         b'<!DOCTYPE rss PUBLIC "-//Netscape Communications//DTD RSS 0.91//EN" '
         b'"http://my.netscape.com/publish/formats/rss-0.91.dtd">\n'
-        b'<rss version="0.91"><channel><title>' + "أخبار المدينة".encode("cp1256")
+        b'<rss version="0.91"><channel><title>'
+        + "أخبار المدينة".encode("cp1256")
         + b"</title><link>https://akhbar.example/</link><item><title>"
         + "افتتاح جسر جديد&nbsp;على النهر".encode("cp1256")
         + b"</title><link>/local/2026/bridge</link></item></channel></rss>"

@@ -6,7 +6,6 @@ the deployment the limiter exists for (Celery workers with no shared memory).
 
 from __future__ import annotations
 
-import importlib.util
 import itertools
 import os
 import subprocess
@@ -31,18 +30,8 @@ LOCAL = FetchOptions(allow_private_hosts=True, respect_robots=False)
 TOLERANCE = 0.06
 
 
-def _helper():
-    name = "marsad_tests_local_http"
-    if name not in sys.modules:
-        path = Path(__file__).resolve().parents[1] / "helpers" / "local_http.py"
-        spec = importlib.util.spec_from_file_location(name, path)
-        module = importlib.util.module_from_spec(spec)
-        sys.modules[name] = module
-        spec.loader.exec_module(module)
-    return sys.modules[name]
+import local_http  # noqa: E402  (tests/helpers is on sys.path, see tests/conftest.py)
 
-
-local_http = _helper()
 Reply = local_http.Reply
 
 
@@ -161,9 +150,23 @@ def _run_two_workers(server, redis_env, interval: float, maxc: int, threads: int
     env = {**os.environ, "PYTHONPATH": str(REPO)}
     procs = [
         subprocess.Popen(
-            [sys.executable, "-c", CHILD, server.base_url, url, prefix, str(interval), str(maxc),
-             str(threads), str(per)],
-            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env, cwd=REPO,
+            [
+                sys.executable,
+                "-c",
+                CHILD,
+                server.base_url,
+                url,
+                prefix,
+                str(interval),
+                str(maxc),
+                str(threads),
+                str(per),
+            ],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+            env=env,
+            cwd=REPO,
         )
         for _ in range(2)
     ]

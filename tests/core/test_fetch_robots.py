@@ -2,10 +2,7 @@
 
 from __future__ import annotations
 
-import importlib.util
-import sys
-from pathlib import Path
-
+import local_http
 import pytest
 
 from marsad.errors import FetchRefused, RobotsDisallowed
@@ -13,19 +10,6 @@ from marsad.fetch.client import fetch
 from marsad.fetch.options import FetchOptions
 from marsad.fetch.robots import MemoryRobotsCache, RobotsChecker, robots_url
 
-
-def _helper():
-    name = "marsad_tests_local_http"
-    if name not in sys.modules:
-        path = Path(__file__).resolve().parents[1] / "helpers" / "local_http.py"
-        spec = importlib.util.spec_from_file_location(name, path)
-        module = importlib.util.module_from_spec(spec)
-        sys.modules[name] = module
-        spec.loader.exec_module(module)
-    return sys.modules[name]
-
-
-local_http = _helper()
 Reply = local_http.Reply
 OPTS = FetchOptions(allow_private_hosts=True, respect_robots=True)
 PAGE = Reply(headers={"Content-Type": "text/html; charset=utf-8"}, body="<p>خبر</p>".encode())
@@ -114,7 +98,10 @@ def test_respect_robots_false_skips_robots(server):
 
 
 def test_robots_url_is_per_origin():
-    assert robots_url("HTTPS://u:p@Www.Example.com:8443/a?c") == "https://www.example.com:8443/robots.txt"
+    assert (
+        robots_url("HTTPS://u:p@Www.Example.com:8443/a?c")
+        == "https://www.example.com:8443/robots.txt"
+    )
     assert robots_url("http://[::1]:80/x") == "http://[::1]:80/robots.txt"
 
 

@@ -5,16 +5,14 @@ at the server across two worker processes."""
 from __future__ import annotations
 
 import itertools
-import os
 import subprocess
 import time
 import uuid
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
-from fleet import E2E_REDIS_URL, ROOT
+from fleet import ROOT
 from fleet import bin_path as _bin
 from fleet import compose_command as _compose_command
 from fleet import start as _start
@@ -30,21 +28,12 @@ pytestmark = [pytest.mark.redis, pytest.mark.postgres, pytest.mark.slow]
 
 
 @pytest.fixture
-def env(postgres_url: str, redis_url: str) -> Iterator[dict[str, str]]:
-    import redis as redis_lib
-
-    client = redis_lib.Redis.from_url(E2E_REDIS_URL)
-    client.flushdb()
-    values = dict(os.environ)
-    values.update(
-        MARSAD_BROKER_URL=E2E_REDIS_URL,
-        MARSAD_DATABASE_URL=postgres_url,
-        MARSAD_DEDUP_BACKEND="redis",
-        MARSAD_DEDUP_PREFIX=f"marsad-e2e-{uuid.uuid4().hex[:8]}",
-        MARSAD_ALLOW_PRIVATE_HOSTS="1",  # the outlet is a local test server on 127.0.0.1
-        MARSAD_BEAT_FEEDS_EVERY="1",
-        PYTHONUNBUFFERED="1",
-    )
+def env(fleet_env: dict[str, str]) -> dict[str, str]:
+    values = {
+        **fleet_env,
+        "MARSAD_ALLOW_PRIVATE_HOSTS": "1",  # the outlet is a local test server on 127.0.0.1
+        "MARSAD_BEAT_FEEDS_EVERY": "1",
+    }
     migrate = subprocess.run(
         [_bin("marsad"), *_compose_command("migrate")[1:]],
         env=values,
@@ -54,8 +43,7 @@ def env(postgres_url: str, redis_url: str) -> Iterator[dict[str, str]]:
         timeout=120,
     )
     assert migrate.returncode == 0, migrate.stderr
-    yield values
-    client.flushdb()
+    return values
 
 
 def _articles(url: str) -> int:

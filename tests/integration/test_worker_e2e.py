@@ -3,15 +3,13 @@ commands docker-compose.yml runs (migrate, worker-ingest, worker-analysis)."""
 
 from __future__ import annotations
 
-import os
 import subprocess
 import time
 import uuid
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from fleet import E2E_REDIS_URL, ROOT
+from fleet import ROOT
 from fleet import bin_path as _bin
 from fleet import compose_command as _compose_command
 from fleet import start as _start
@@ -82,25 +80,6 @@ def _write_documents(folder: Path) -> None:
             f"للمواطنين بشكل منتظم عبر وسائل الإعلام الرسمية والمنصات الرقمية.\n"
         )
         (folder / f"story-{i:02d}.txt").write_text(body, encoding="utf-8")
-
-
-@pytest.fixture
-def fleet_env(postgres_url: str, redis_url: str) -> Iterator[dict[str, str]]:
-    """Environment of a worker fleet: the e2e Redis database (flushed) and a fresh PostgreSQL."""
-    import redis as redis_lib
-
-    client = redis_lib.Redis.from_url(E2E_REDIS_URL)
-    client.flushdb()
-    env = dict(os.environ)
-    env.update(
-        MARSAD_BROKER_URL=E2E_REDIS_URL,
-        MARSAD_DATABASE_URL=postgres_url,
-        MARSAD_DEDUP_BACKEND="redis",
-        MARSAD_DEDUP_PREFIX=f"marsad-e2e-{uuid.uuid4().hex[:8]}",
-        PYTHONUNBUFFERED="1",
-    )
-    yield env
-    client.flushdb()
 
 
 def _counts(url: str) -> tuple[int, int]:
