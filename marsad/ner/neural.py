@@ -1,0 +1,491 @@
+"""A small neural Arabic NER tagger: word2vec + char-CNN + gazetteer flags -> BiLSTM -> CRF.
+
+Second built-in backend next to the CRF in :mod:`marsad.ner.tagger`, with the same API. Why
+neural: pretrained word vectors from a 10M-word news corpus let it recognise names it never saw
+in the small labelled corpus, and the character CNN reads through Arabic clitics (والقاهرة،
+بمصر). It stays CPU-friendly (one layer, ~1M trainable weights) and ships inside the package.
+
+torch is imported lazily (inside functions) so ``import marsad.ner`` stays light.
+"""
+
+from __future__ import annotations
+
+import json
+import random
+import shutil
+import threading
+import time
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from marsad.errors import PermanentError
+from marsad.ner.features import (
+    TRIGGERS,
+    Featurizer,
+    normalize,
+    shape,
+    split_clitics,
+    strip_prep,
+    tokenize,
+)
+from marsad.ner.resources import GAZ_FILE, load_resources
+from marsad.ner.tagger import _sentences, propagate
+from marsad.ner.train import chunks, score
+from marsad.records import Entity
+
+DEFAULT_MODEL_DIR = Path(__file__).resolve().parent / "models" / "neural"
+EMB_FILE = "embeddings.npz"
+WEIGHTS_FILE = "weights.pt"
+META_FILE = "meta.json"
+TRAIN_COMMAND = (
+    "python -m marsad.ner.train_neural --data /work/shared/data/ner/anercorp-camel "
+    "--corpus /work/shared/data/corpus/ant --out marsad/ner/models/neural "
+    "--aqmar /work/shared/data/ner/aqmar"
+)
+TAGS = ("O", "B-PER", "I-PER", "B-LOC", "I-LOC", "B-ORG", "I-ORG", "B-MISC", "I-MISC")
+_SHAPES = ("AR", "ARD", "LAT", "lat", "NUM", "PUNCT")
+_GAZ_CODES = "PLOMplom"
+_TRIG = ("PER", "LOC", "ORG")
+_PHR = ("BP", "BL", "BO", "BM", "IP", "IL", "IO", "IM")
+N_FEATS = len(_SHAPES) + 3 + 3 * len(_GAZ_CODES) + len(_TRIG) + len(_PHR)
+MAX_CHARS = 16
+_BATCH = 64
+
+_CACHE: dict[Path, NeuralTagger] = {}
+_CACHE_LOCK = threading.Lock()
+
+
+class NeuralModelMissing(PermanentError, FileNotFoundError):
+    """The neural model files are not where the tagger was told to look."""
+
+    code = "ner_neural_model_missing"
+
+
+class Encoder:
+    """Token lists -> integer/float arrays; pure numpy, memoised per word (news repeats words)."""
+
+    def __init__(self, words: Sequence[str], chars: Sequence[str], featurizer: Featurizer) -> None:
+        self.word_ids = {w: i + 2 for i, w in enumerate(words)}  # 0 pad, 1 unknown
+        self.chars = list(chars)
+        self.char_ids = {c: i + 2 for i, c in enumerate(self.chars)}  # 0 pad, 1 unknown
+        self.feat = featurizer
+        self._memo: dict[str, tuple[int, int, list[int], np.ndarray]] = {}
+
+    def _lookup(self, *keys: str) -> int:
+        for k in keys:
+            i = self.word_ids.get(k)
+            if i is not None:
+                return i
+        return 1
+
+    def word(self, tok: str) -> tuple[int, int, list[int], np.ndarray]:
+        """(word id, clitic-stripped stem id, char ids, static feature vector) of one token."""
+        hit = self._memo.get(tok)
+        if hit is not None:
+            return hit
+        norm = normalize(tok)
+        prefix, stem, art = split_clitics(norm)
+        noprep = strip_prep(norm)
+        full_stem = "ال" + stem if art else stem
+        wid = self._lookup(norm, noprep, full_stem, stem)
+        sid = self._lookup(full_stem, stem, noprep, norm)
+        cids = [self.char_ids.get(c, 1) for c in norm[:MAX_CHARS]] or [1]
+        f = np.zeros(N_FEATS, dtype=np.float32)
+        f[_SHAPES.index(shape(tok))] = 1.0
+        o = len(_SHAPES)
+        f[o] = float(art)
+        f[o + 1] = float(bool(prefix) and prefix[0] in "وف")
+        f[o + 2] = float(bool(prefix.lstrip("وف")))
+        o += 3
+        gz = self.feat.res.gaz_words
+        for j, key in enumerate((norm, full_stem if stem != norm else "", noprep)):
+            for code in gz.get(key, "") if key else "":
+                f[o + j * len(_GAZ_CODES) + _GAZ_CODES.index(code)] = 1.0
+        o += 3 * len(_GAZ_CODES)
+        trig = TRIGGERS.get(full_stem) or TRIGGERS.get(norm)
+        if trig:
+            f[o + _TRIG.index(trig)] = 1.0
+        out = (wid, sid, cids, f)
+        if len(self._memo) > 300_000:
+            self._memo.clear()
+        self._memo[tok] = out
+        return out
+
+    def batch(self, sents: Sequence[Sequence[str]]) -> dict[str, np.ndarray]:
+        """Padded arrays for a batch of sentences (chars only for the batch's unique tokens)."""
+        n = len(sents)
+        maxlen = max(len(s) for s in sents)
+        wid = np.zeros((n, maxlen), dtype=np.int64)
+        sid = np.zeros((n, maxlen), dtype=np.int64)
+        uid = np.zeros((n, maxlen), dtype=np.int64)
+        feats = np.zeros((n, maxlen, N_FEATS), dtype=np.float32)
+        lengths = np.array([len(s) for s in sents], dtype=np.int64)
+        uniq: dict[str, int] = {}
+        char_rows: list[list[int]] = []
+        phr_base = N_FEATS - len(_PHR)
+        for b, sent in enumerate(sents):
+            encs = [self.word(t) for t in sent]
+            for i, (w, s, c, f) in enumerate(encs):
+                wid[b, i] = w
+                sid[b, i] = s
+                feats[b, i] = f
+                u = uniq.get(sent[i])
+                if u is None:
+                    u = uniq[sent[i]] = len(char_rows)
+                    char_rows.append(c)
+                uid[b, i] = u
+            if self.feat.res.gaz_phrases:
+                phr = self.feat._phrases([normalize(t) for t in sent])
+                for i, p in enumerate(phr):
+                    if p:
+                        for code in p[1:]:
+                            if p[0] + code in _PHR:
+                                feats[b, i, phr_base + _PHR.index(p[0] + code)] = 1.0
+        chars = np.zeros((len(char_rows), MAX_CHARS), dtype=np.int64)
+        for r, c in enumerate(char_rows):
+            chars[r, : len(c)] = c
+        return {"wid": wid, "sid": sid, "uid": uid, "feats": feats, "chars": chars,
+                "lengths": lengths}
+
+
+def _build_net(n_words: int, dim: int, n_chars: int, cfg: dict[str, Any]) -> Any:
+    """The torch module (defined here so torch loads only when a model is used)."""
+    import torch
+    from torch import nn
+
+    class Net(nn.Module):
+        def __init__(self) -> None:
+            super().__init__()
+            self.emb = nn.Embedding(n_words, dim, padding_idx=0)
+            self.emb.weight.requires_grad_(False)  # pretrained, frozen: unseen names stay close
+            self.cemb = nn.Embedding(n_chars, cfg["char_dim"], padding_idx=0)
+            self.conv = nn.Conv1d(cfg["char_dim"], cfg["char_filters"], 3, padding=1)
+            self.fproj = nn.Linear(N_FEATS, cfg["feat_dim"])
+            in_dim = 2 * dim + cfg["char_filters"] + cfg["feat_dim"]
+            self.drop = nn.Dropout(cfg["dropout"])
+            self.lstm = nn.LSTM(in_dim, cfg["hidden"], batch_first=True, bidirectional=True)
+            self.out = nn.Linear(2 * cfg["hidden"], len(TAGS))
+            k = len(TAGS)
+            self.trans = nn.Parameter(torch.zeros(k, k))
+            self.start = nn.Parameter(torch.zeros(k))
+            self.end = nn.Parameter(torch.zeros(k))
+
+        def emissions(self, x: dict[str, Any]) -> Any:
+            ch = self.cemb(x["chars"]).transpose(1, 2)  # U, C, L
+            cvec = torch.relu(self.conv(ch)).max(dim=2).values  # U, F
+            h = torch.cat(
+                [self.emb(x["wid"]), self.emb(x["sid"]), cvec[x["uid"]],
+                 torch.relu(self.fproj(x["feats"]))],
+                dim=-1,
+            )
+            h = self.drop(h)
+            packed = nn.utils.rnn.pack_padded_sequence(
+                h, x["lengths"], batch_first=True, enforce_sorted=False
+            )
+            out, _ = self.lstm(packed)
+            out, _ = nn.utils.rnn.pad_packed_sequence(
+                out, batch_first=True, total_length=h.shape[1]
+            )
+            return self.out(self.drop(out))
+
+        def nll(self, em: Any, tags: Any, mask: Any) -> Any:
+            """CRF negative log-likelihood summed over the batch."""
+            bsz, length, _ = em.shape
+            ar = torch.arange(bsz)
+            gold = self.start[tags[:, 0]] + em[ar, 0, tags[:, 0]]
+            alpha = self.start + em[:, 0]
+            for t in range(1, length):
+                m = mask[:, t]
+                step = self.trans[tags[:, t - 1], tags[:, t]] + em[ar, t, tags[:, t]]
+                gold = gold + step * m
+                nxt = torch.logsumexp(alpha.unsqueeze(2) + self.trans + em[:, t].unsqueeze(1), 1)
+                alpha = torch.where(m.unsqueeze(1) > 0, nxt, alpha)
+            last = tags[ar, mask.sum(1).long() - 1]
+            gold = gold + self.end[last]
+            log_z = torch.logsumexp(alpha + self.end, dim=1)
+            return (log_z - gold).sum()
+
+    return Net()
+
+
+def _allowed() -> np.ndarray:
+    """BIO hard constraints for decoding: I-X only after B-X or I-X."""
+    k = len(TAGS)
+    ok = np.ones((k, k), dtype=bool)
+    for j, t in enumerate(TAGS):
+        if t.startswith("I-"):
+            for i, s in enumerate(TAGS):
+                ok[i, j] = s[2:] == t[2:]
+    return ok
+
+
+def viterbi(em: np.ndarray, lengths: np.ndarray, trans: np.ndarray, start: np.ndarray,
+            end: np.ndarray) -> list[list[int]]:
+    """Batched Viterbi over (B, T, K) emissions with per-sentence lengths."""
+    bsz, length, k = em.shape
+    score_ = start[None, :] + em[:, 0]
+    back = np.zeros((bsz, length, k), dtype=np.int64)
+    for t in range(1, length):
+        cand = score_[:, :, None] + trans[None]  # B, from, to
+        best = cand.argmax(1)
+        new = np.take_along_axis(cand, best[:, None, :], 1)[:, 0] + em[:, t]
+        live = (t < lengths)[:, None]
+        score_ = np.where(live, new, score_)
+        back[:, t] = best
+    out: list[list[int]] = []
+    final = score_ + end[None, :]
+    for b in range(bsz):
+        n = int(lengths[b])
+        cur = int(final[b].argmax())
+        path = [cur]
+        for t in range(n - 1, 0, -1):
+            cur = int(back[b, t, cur])
+            path.append(cur)
+        out.append(path[::-1])
+    return out
+
+
+class NeuralTagger:
+    """BiLSTM-CRF tagger over marsad tokens; BIO tags with types PER/LOC/ORG/MISC."""
+
+    def __init__(self, model_dir: Path, net: Any = None, encoder: Encoder | None = None,
+                 meta: dict[str, Any] | None = None) -> None:
+        self.model_dir = model_dir
+        if net is None:
+            net, encoder, meta = _load(model_dir)
+        self.net = net
+        self.encoder = encoder
+        self.meta = meta or {}
+        self._lock = threading.Lock()
+        self._consts: tuple[np.ndarray, np.ndarray, np.ndarray] | None = None
+
+    @classmethod
+    def load(cls, model_dir: str | Path | None = None) -> NeuralTagger:
+        """Load once per directory and reuse: later calls return the cached instance."""
+        path = Path(model_dir).resolve() if model_dir is not None else DEFAULT_MODEL_DIR
+        with _CACHE_LOCK:
+            tagger = _CACHE.get(path)
+            if tagger is None:
+                tagger = cls(path)
+                _CACHE[path] = tagger
+            return tagger
+
+    def _crf_params(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        if self._consts is None:
+            trans = self.net.trans.detach().numpy().copy()
+            trans[~_allowed()] = -1e4
+            start = self.net.start.detach().numpy().copy()
+            for j, t in enumerate(TAGS):
+                if t.startswith("I-"):
+                    start[j] = -1e4
+            self._consts = (trans, start, self.net.end.detach().numpy().copy())
+        return self._consts
+
+    def tag_batch(self, sentences: Sequence[Sequence[str]]) -> list[list[str]]:
+        """BIO tags for many pre-tokenized sentences (batched by length: much faster)."""
+        import torch
+
+        assert self.encoder is not None
+        out: list[list[str]] = [[] for _ in sentences]
+        order = sorted((i for i, s in enumerate(sentences) if s), key=lambda i: len(sentences[i]))
+        trans, start, end = self._crf_params()
+        with self._lock, torch.inference_mode():
+            self.net.eval()
+            for k in range(0, len(order), _BATCH):
+                idx = order[k : k + _BATCH]
+                arr = self.encoder.batch([sentences[i] for i in idx])
+                x = {n: torch.from_numpy(a) for n, a in arr.items()}
+                em = self.net.emissions(x).numpy()
+                for i, path in zip(idx, viterbi(em, arr["lengths"], trans, start, end),
+                                   strict=True):
+                    out[i] = [TAGS[j] for j in path]
+        return out
+
+    def tag_tokens(self, tokens: list[str]) -> list[str]:
+        """BIO tags (``B-PER``, ``I-LOC``, ``O`` ...) for one pre-tokenized sentence."""
+        return self.tag_batch([tokens])[0] if tokens else []
+
+    def tag_document(self, sentences: Sequence[list[str]]) -> list[list[str]]:
+        """Tag one document's sentences, then make names consistent across it (propagate)."""
+        tags = self.tag_batch(sentences)
+        return propagate(sentences, tags) if self.meta.get("propagate", True) else tags
+
+    def recognize(self, text: str) -> list[Entity]:
+        """Entities in raw ``text`` with offsets such that ``text[e.start:e.end] == e.text``."""
+        entities: list[Entity] = []
+        sents = _sentences(tokenize(text), text)
+        all_tags = self.tag_document([[t for t, _, _ in sent] for sent in sents])
+        for sent, tags in zip(sents, all_tags, strict=True):
+            for s_i, e_i, typ in sorted(chunks(tags)):
+                s, e = sent[s_i][1], sent[e_i - 1][2]
+                entities.append(Entity(text=text[s:e], type=typ, start=s, end=e))  # type: ignore[arg-type]
+        return entities
+
+    def save(self, out: Path) -> None:
+        """Write weights (minus the frozen embedding table) + meta; embeddings saved by caller."""
+        import torch
+
+        out.mkdir(parents=True, exist_ok=True)
+        state = {k: v.detach().clone() for k, v in self.net.state_dict().items()
+                 if k != "emb.weight"}
+        torch.save(state, out / WEIGHTS_FILE)
+        (out / META_FILE).write_text(json.dumps(self.meta, indent=2, ensure_ascii=False) + "\n",
+                                     encoding="utf-8")
+
+
+def quantize(vecs: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Per-row symmetric int8 quantization: halves the shipped embedding table vs float16."""
+    scale = (np.abs(vecs).max(axis=1) / 127.0).astype(np.float32) + 1e-12
+    q = np.clip(np.rint(vecs / scale[:, None]), -127, 127).astype(np.int8)
+    return q, scale
+
+
+def load_embeddings(path: Path) -> tuple[list[str], np.ndarray]:
+    """(words, float32 vectors) from an embeddings file (int8+scale or float16 layout).
+
+    int8 tables are dequantized, so training and inference see exactly the same vectors.
+    """
+    with np.load(path) as z:
+        words = [str(w) for w in z["words"]]
+        if "q" in z:
+            return words, z["q"].astype(np.float32) * z["scale"][:, None]
+        q, scale = quantize(z["vectors"].astype(np.float32))
+        return words, q.astype(np.float32) * scale[:, None]
+
+
+def _load(model_dir: Path) -> tuple[Any, Encoder, dict[str, Any]]:
+    import torch
+
+    for name in (EMB_FILE, WEIGHTS_FILE, META_FILE, GAZ_FILE):
+        if not (model_dir / name).is_file():
+            raise NeuralModelMissing(
+                f"neural NER model file missing: {model_dir / name}. Train it with: "
+                f"{TRAIN_COMMAND}"
+            )
+    meta = json.loads((model_dir / META_FILE).read_text(encoding="utf-8"))
+    words, vecs = load_embeddings(model_dir / EMB_FILE)
+    encoder = Encoder(words, meta["chars"], Featurizer(load_resources(model_dir,
+                                                                       use_clusters=False)))
+    net = _build_net(len(words) + 2, vecs.shape[1], len(meta["chars"]) + 2, meta["config"])
+    state = torch.load(model_dir / WEIGHTS_FILE, weights_only=True)
+    emb = np.zeros((len(words) + 2, vecs.shape[1]), dtype=np.float32)
+    emb[2:] = vecs
+    state["emb.weight"] = torch.from_numpy(emb)
+    net.load_state_dict(state)
+    net.eval()
+    return net, encoder, meta
+
+
+DEFAULT_CONFIG: dict[str, Any] = {
+    "char_dim": 32, "char_filters": 64, "feat_dim": 32, "hidden": 128, "dropout": 0.5,
+    "lr": 2e-3, "batch": 16, "word_dropout": 0.05,
+}
+
+
+def train_model(
+    train: Sequence[tuple[list[str], list[str]]],
+    dev: Sequence[tuple[list[str], list[str]]],
+    words: Sequence[str],
+    vecs: np.ndarray,
+    gaz_dir: Path | None = None,
+    config: dict[str, Any] | None = None,
+    epochs: int = 30,
+    patience: int = 6,
+    seed: int = 7,
+    max_seconds: float = 840.0,
+    threads: int = 1,
+    log: Callable[[str], Any] = print,
+) -> tuple[NeuralTagger, float, int]:
+    """Fit on ``train``, keep the epoch with the best dev micro F1 (or last, if no dev).
+
+    ``gaz_dir`` holds gazetteer.tsv (None: no gazetteer features). Returns the tagger (its
+    gazetteer is copied when saved), the best dev F1 and the number of epochs run.
+    """
+    import torch
+
+    cfg = {**DEFAULT_CONFIG, **(config or {})}
+    torch.manual_seed(seed)
+    rng = random.Random(seed)
+    torch.set_num_threads(threads)
+    char_counts: dict[str, int] = {}
+    for toks, _ in train:
+        for t in toks:
+            for c in normalize(t)[:MAX_CHARS]:
+                char_counts[c] = char_counts.get(c, 0) + 1
+    chars = sorted(c for c, n in char_counts.items() if n >= 2)
+    res = load_resources(gaz_dir, use_clusters=False) if gaz_dir else load_resources(
+        Path("/nonexistent"), use_gazetteer=False, use_clusters=False)
+    encoder = Encoder(words, chars, Featurizer(res))
+    net = _build_net(len(words) + 2, vecs.shape[1], len(chars) + 2, cfg)
+    emb = np.zeros((len(words) + 2, vecs.shape[1]), dtype=np.float32)
+    emb[2:] = vecs
+    with torch.no_grad():
+        net.emb.weight.copy_(torch.from_numpy(emb))
+    meta: dict[str, Any] = {"chars": chars, "config": cfg, "tags": list(TAGS),
+                            "propagate": True, "train_command": TRAIN_COMMAND}
+    tagger = NeuralTagger(Path("."), net=net, encoder=encoder, meta=meta)
+    params = [p for p in net.parameters() if p.requires_grad]
+    opt = torch.optim.Adam(params, lr=cfg["lr"])
+    tag_id = {t: i for i, t in enumerate(TAGS)}
+    data = [(list(t), [tag_id[g] for g in g_]) for t, g_ in train if t]
+    best_f1, best_state, bad, t0, ep = -1.0, None, 0, time.time(), 0
+    for ep in range(1, epochs + 1):
+        net.train()
+        # Bucket by length so batches pad little, then shuffle the batches.
+        order = sorted(range(len(data)), key=lambda i: (len(data[i][0]), rng.random()))
+        batches = [order[i : i + cfg["batch"]] for i in range(0, len(order), cfg["batch"])]
+        rng.shuffle(batches)
+        total = 0.0
+        for bidx in batches:
+            sents = [data[i][0] for i in bidx]
+            arr = encoder.batch(sents)
+            x = {n: torch.from_numpy(a) for n, a in arr.items()}
+            if cfg["word_dropout"]:
+                drop = torch.rand(x["wid"].shape) < cfg["word_dropout"]
+                x["wid"] = x["wid"].masked_fill(drop & (x["wid"] > 0), 1)
+                x["sid"] = x["sid"].masked_fill(drop & (x["sid"] > 0), 1)
+            tags = torch.zeros(x["wid"].shape, dtype=torch.long)
+            for b, i in enumerate(bidx):
+                tags[b, : len(data[i][1])] = torch.tensor(data[i][1])
+            mask = (torch.arange(tags.shape[1])[None] < x["lengths"][:, None]).float()
+            loss = net.nll(net.emissions(x), tags, mask) / len(bidx)
+            opt.zero_grad()
+            loss.backward()
+            torch.nn.utils.clip_grad_norm_(params, 5.0)
+            opt.step()
+            total += float(loss.detach()) * len(bidx)
+        tagger._consts = None
+        msg = f"epoch {ep}: loss {total / len(data):.3f}  ({time.time() - t0:.0f}s)"
+        if dev:
+            f1 = score([g for _, g in dev], tagger.tag_batch([s for s, _ in dev]))["micro"]["f1"]
+            msg += f"  dev F1 {f1:.4f}"
+            if f1 > best_f1:
+                best_f1, bad = f1, 0
+                best_state = {k: v.detach().clone() for k, v in net.state_dict().items()}
+            else:
+                bad += 1
+        log(msg)
+        if (dev and bad >= patience) or time.time() - t0 > max_seconds:
+            break
+    if best_state is not None:
+        net.load_state_dict(best_state)
+    tagger._consts = None
+    net.eval()
+    tagger.gaz_dir = gaz_dir  # type: ignore[attr-defined]
+    return tagger, best_f1, ep
+
+
+def save_model(tagger: NeuralTagger, out: Path, words: Sequence[str], vecs: np.ndarray,
+               gaz_dir: Path | None) -> None:
+    """Write a complete, loadable model directory (weights, meta, embeddings, gazetteer)."""
+    tagger.save(out)
+    emb_path = out / EMB_FILE
+    q, scale = quantize(vecs)
+    np.savez_compressed(emb_path, words=np.array(list(words)), q=q, scale=scale)
+    if gaz_dir is not None and (gaz_dir / GAZ_FILE).resolve() != (out / GAZ_FILE).resolve():
+        shutil.copyfile(gaz_dir / GAZ_FILE, out / GAZ_FILE)
+    elif gaz_dir is None:
+        (out / GAZ_FILE).write_text("", encoding="utf-8")

@@ -1,0 +1,182 @@
+"""Train the neural Arabic NER tagger (word2vec + char-CNN + BiLSTM) and score it.
+
+Two steps, both reproducible (fixed seeds, one worker thread for word2vec):
+
+1. word embeddings: skip-gram word2vec on the unlabeled ANT news corpus, over the same
+   normalized tokens the tagger sees; only the vocabulary the tagger needs is kept (float16).
+2. the tagger: trained on ANERcorp train minus the CRF's dev blocks (+ AQMAR), early-stopped on
+   dev micro F1, then scored once on the test split.
+
+    python -m marsad.ner.train_neural --data /work/shared/data/ner/anercorp-camel \
+        --corpus /work/shared/data/corpus/ant --out marsad/ner/models/neural \
+        [--aqmar /work/shared/data/ner/aqmar]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import random
+import time
+from collections.abc import Iterator, Sequence
+from pathlib import Path
+
+import numpy as np
+
+from marsad.ner.features import normalize, tokenize
+from marsad.ner.train import (
+    DOC_WINDOW,
+    TEST_FILE,
+    TRAIN_FILE,
+    Sentence,
+    format_scores,
+    read_conll,
+    score,
+    split_dev,
+)
+
+EMB_FILE = "embeddings.npz"
+GAZ_DIR = Path(__file__).resolve().parent / "models"
+W2V_DIM = 100
+
+
+def corpus_sentences(corpus_dir: Path) -> Iterator[list[str]]:
+    """Normalized token lists, one per non-empty line of every ANT article file."""
+    for path in sorted(corpus_dir.glob("*/*.txt")):
+        with path.open(encoding="utf-8") as fh:
+            for line in fh:
+                toks = [normalize(t) for t, _, _ in tokenize(line)]
+                if toks:
+                    yield toks
+
+
+def build_embeddings(
+    corpus_dir: Path,
+    out: Path,
+    need: set[str],
+    dim: int = W2V_DIM,
+    keep: int = 50_000,
+    epochs: int = 5,
+    seed: int = 13,
+) -> None:
+    """Skip-gram word2vec, then keep the ``keep`` most frequent words plus ``need`` (float16).
+
+    One worker so the result is bit-reproducible; the ~9M-word corpus takes a few minutes.
+    """
+    from gensim.models import Word2Vec
+
+    t0 = time.time()
+    sents = list(corpus_sentences(corpus_dir))
+    print(f"corpus: {len(sents):,} lines, {sum(map(len, sents)):,} tokens "
+          f"({time.time() - t0:.0f}s)", flush=True)
+    model = Word2Vec(
+        sentences=sents, vector_size=dim, window=5, min_count=3, sg=1, negative=5,
+        epochs=epochs, workers=1, seed=seed, sample=1e-4,
+    )
+    kv = model.wv
+    words = list(kv.index_to_key[:keep])
+    have = set(words)
+    words += sorted(w for w in need if w in kv.key_to_index and w not in have)
+    vecs = np.stack([kv[w] for w in words]).astype(np.float32)
+    vecs /= np.linalg.norm(vecs, axis=1, keepdims=True) + 1e-8
+    out.mkdir(parents=True, exist_ok=True)
+    np.savez_compressed(
+        out / EMB_FILE, words=np.array(words), vectors=vecs.astype(np.float16)
+    )
+    print(f"embeddings: {len(words):,} words x {dim} -> {out / EMB_FILE} "
+          f"({time.time() - t0:.0f}s)", flush=True)
+
+
+def _need_words(sents: Sequence[Sentence]) -> set[str]:
+    return {normalize(t) for toks, _ in sents for t in toks}
+
+
+def _doc_mode(tagger: object, sents: Sequence[list[str]]) -> list[list[str]]:
+    """Predict then propagate names within consecutive-sentence windows (as the CRF's train.py
+    does: the split files carry no article boundaries)."""
+    from marsad.ner.tagger import propagate
+
+    pred = tagger.tag_batch(sents)  # type: ignore[attr-defined]
+    out: list[list[str]] = []
+    for i in range(0, len(sents), DOC_WINDOW):
+        out.extend(propagate(sents[i : i + DOC_WINDOW], pred[i : i + DOC_WINDOW]))
+    return out
+
+
+def main(argv: list[str] | None = None) -> int:
+    """CLI: build embeddings (unless present), train with dev early stopping, score test."""
+    ap = argparse.ArgumentParser(description="Train the marsad neural Arabic NER tagger.")
+    ap.add_argument("--data", type=Path, required=True, help="dir with the CAMeL split files")
+    ap.add_argument("--corpus", type=Path, required=True, help="ANT corpus dir (word2vec)")
+    ap.add_argument("--out", type=Path, required=True, help="output model dir")
+    ap.add_argument("--aqmar", type=Path, default=None, help="AQMAR dir: extra train data")
+    ap.add_argument("--gazetteer-dir", type=Path, default=GAZ_DIR,
+                    help="dir holding gazetteer.tsv (built by marsad.ner.resources)")
+    ap.add_argument("--no-gazetteer", action="store_true")
+    ap.add_argument("--config", type=str, default="{}", help="JSON overrides of DEFAULT_CONFIG")
+    ap.add_argument("--no-propagate", action="store_true")
+    ap.add_argument("--rebuild-embeddings", action="store_true")
+    ap.add_argument("--embeddings-only", action="store_true")
+    ap.add_argument("--epochs", type=int, default=30)
+    ap.add_argument("--patience", type=int, default=6)
+    ap.add_argument("--seed", type=int, default=7)
+    ap.add_argument("--max-minutes", type=float, default=14.0)
+    ap.add_argument("--no-test", action="store_true")
+    args = ap.parse_args(argv)
+
+    t0 = time.time()
+    train_all = read_conll(args.data / TRAIN_FILE)
+    extra: list[Sentence] = []
+    if args.aqmar:
+        for path in sorted(args.aqmar.glob("*.txt")):
+            extra.extend(read_conll(path))
+    train, dev = split_dev(train_all)
+    if args.rebuild_embeddings or not (args.out / EMB_FILE).exists():
+        build_embeddings(args.corpus, args.out, _need_words(train_all + extra))
+    if args.embeddings_only:
+        return 0
+
+    from marsad.ner.neural import NeuralTagger, load_embeddings, save_model, train_model
+
+    random.seed(args.seed)
+    words, vecs = load_embeddings(args.out / EMB_FILE)
+    print(f"train {len(train)} sents (+{len(extra)} AQMAR), dev {len(dev)}", flush=True)
+    gaz_dir = None if args.no_gazetteer else args.gazetteer_dir
+    tagger, _, epochs_run = train_model(
+        train + extra, dev, words, vecs, gaz_dir=gaz_dir, config=json.loads(args.config),
+        epochs=args.epochs, patience=args.patience, seed=args.seed,
+        max_seconds=args.max_minutes * 60, log=print,
+    )
+    dev_sents = [s for s, _ in dev]
+    dev_gold = [t for _, t in dev]
+    dev_sc = score(dev_gold, tagger.tag_batch(dev_sents))
+    print(format_scores("dev", dev_sc), flush=True)
+    dev_doc = score(dev_gold, _doc_mode(tagger, dev_sents))
+    print(format_scores(f"dev (document mode, {DOC_WINDOW}-sentence windows)", dev_doc))
+    tagger.meta.update({
+        "dev_micro_f1": round(dev_sc["micro"]["f1"], 4),
+        "dev_micro_f1_document": round(dev_doc["micro"]["f1"], 4),
+        "propagate": not args.no_propagate, "epochs": epochs_run, "seed": args.seed,
+        "aqmar": bool(args.aqmar), "gazetteer": gaz_dir is not None,
+        "train_seconds": round(time.time() - t0),
+    })
+    save_model(tagger, args.out, words, vecs, gaz_dir)
+    if not args.no_test:
+        test = read_conll(args.data / TEST_FILE)
+        loaded = NeuralTagger(args.out)
+        sents = [s for s, _ in test]
+        gold = [t for _, t in test]
+        test_sc = score(gold, loaded.tag_batch(sents))
+        print(format_scores("test (sentence mode)", test_sc), flush=True)
+        doc_sc = score(gold, _doc_mode(loaded, sents))
+        print(format_scores(f"test (document mode, {DOC_WINDOW}-sentence windows)", doc_sc))
+        meta = loaded.meta
+        meta["test_micro_f1_sentence"] = round(test_sc["micro"]["f1"], 4)
+        meta["test_micro_f1_document"] = round(doc_sc["micro"]["f1"], 4)
+        loaded.save(args.out)
+    print(f"done in {time.time() - t0:.0f}s", flush=True)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
