@@ -68,11 +68,24 @@ class BuiltinTagger:
         with self._lock:
             return list(self._crf.tag(feats))
 
+    def tag_document(self, sentences: Sequence[list[str]]) -> list[list[str]]:
+        """Tag the sentences of one document, then make names consistent across it.
+
+        Per-sentence CRF tags followed by :func:`propagate`, which tags later bare mentions of
+        a name found elsewhere in the same document (about +2 F1 on dev).
+        """
+        tags = [self.tag_tokens(list(s)) for s in sentences]
+        return propagate(sentences, tags)
+
     def recognize(self, text: str) -> list[Entity]:
-        """Entities in raw ``text`` with offsets such that ``text[e.start:e.end] == e.text``."""
+        """Entities in raw ``text`` with offsets such that ``text[e.start:e.end] == e.text``.
+
+        The whole text is treated as one document (an article) for name consistency.
+        """
         entities: list[Entity] = []
-        for sent in _sentences(tokenize(text), text):
-            tags = self.tag_tokens([t for t, _, _ in sent])
+        sents = _sentences(tokenize(text), text)
+        all_tags = self.tag_document([[t for t, _, _ in sent] for sent in sents])
+        for sent, tags in zip(sents, all_tags, strict=True):
             for start, end, typ in sorted(chunks(tags)):
                 s, e = sent[start][1], sent[end - 1][2]
                 entities.append(Entity(text=text[s:e], type=typ, start=s, end=e))  # type: ignore[arg-type]
