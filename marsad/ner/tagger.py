@@ -111,11 +111,10 @@ def _sentences(
     return out
 
 
-def _key(tokens: Sequence[str]) -> tuple[str, ...]:
-    """Match key of a token span: normalized, conjunction/preposition stripped off the head."""
+def _norms(tokens: Sequence[str]) -> tuple[list[str], list[str]]:
+    """Normalized tokens, and the same with conjunction/preposition stripped (span heads)."""
     norm = [normalize(t) for t in tokens]
-    norm[0] = strip_prep(norm[0])
-    return tuple(norm)
+    return norm, [strip_prep(n) for n in norm]
 
 
 def propagate(
@@ -128,12 +127,13 @@ def propagate(
     in the same document get that entity's majority type. ``surnames`` also spreads the last
     word of multi-word person names.
     """
+    normed = [_norms(toks) for toks in sentences]
     votes: dict[tuple[str, ...], dict[str, int]] = {}
-    for toks, tg in zip(sentences, tags, strict=True):
+    for (norm, head), tg in zip(normed, tags, strict=True):
         for s, e, typ in chunks(tg):
-            keys = [_key(toks[s:e])]
+            keys = [(head[s], *norm[s + 1 : e])]
             if surnames and typ == "PER" and e - s > 1:
-                keys.append(_key(toks[e - 1 : e]))
+                keys.append((head[e - 1],))
             for key in keys:
                 if len(key) == 1 and len(key[0]) < 3:
                     continue
@@ -142,20 +142,22 @@ def propagate(
     if not votes:
         return tags
     best = {k: max(v, key=lambda t: v[t]) for k, v in votes.items()}
+    firsts = {k[0] for k in best}
     longest = max(len(k) for k in best)
     out: list[list[str]] = []
-    for toks, tg in zip(sentences, tags, strict=True):
+    for (norm, head), tg in zip(normed, tags, strict=True):
         new = list(tg)
         i = 0
-        while i < len(toks):
+        size = len(norm)
+        while i < size:
             hit = 0
-            if new[i] == "O":
-                for n in range(min(longest, len(toks) - i), 0, -1):
+            if new[i] == "O" and head[i] in firsts:
+                for n in range(min(longest, size - i), 0, -1):
                     if any(t != "O" for t in new[i : i + n]):
                         continue
-                    if i + n < len(toks) and new[i + n].startswith("I-"):
+                    if i + n < size and new[i + n].startswith("I-"):
                         continue
-                    typ = best.get(_key(toks[i : i + n]))
+                    typ = best.get((head[i], *norm[i + 1 : i + n]))
                     if typ:
                         new[i : i + n] = ["B-" + typ] + ["I-" + typ] * (n - 1)
                         hit = n
