@@ -72,7 +72,8 @@ class Encoder:
         self.chars = list(chars)
         self.char_ids = {c: i + 2 for i, c in enumerate(self.chars)}  # 0 pad, 1 unknown
         self.feat = featurizer
-        self._memo: dict[str, tuple[int, int, list[int], np.ndarray]] = {}
+        self._memo: dict[str, tuple[int, int, list[int], np.ndarray, str, str]] = {}
+        self._starts = {k.split(" ", 1)[0] for k in featurizer.res.gaz_phrases}
 
     def _lookup(self, *keys: str) -> int:
         for k in keys:
@@ -81,8 +82,8 @@ class Encoder:
                 return i
         return 1
 
-    def word(self, tok: str) -> tuple[int, int, list[int], np.ndarray]:
-        """(word id, clitic-stripped stem id, char ids, static feature vector) of one token."""
+    def word(self, tok: str) -> tuple[int, int, list[int], np.ndarray, str, str]:
+        """(word id, stem id, char ids, static features, normalized, preposition-stripped)."""
         hit = self._memo.get(tok)
         if hit is not None:
             return hit
@@ -108,10 +109,33 @@ class Encoder:
         trig = TRIGGERS.get(full_stem) or TRIGGERS.get(norm)
         if trig:
             f[o + _TRIG.index(trig)] = 1.0
-        out = (wid, sid, cids, f)
+        out = (wid, sid, cids, f, norm, noprep)
         if len(self._memo) > 300_000:
             self._memo.clear()
         self._memo[tok] = out
+        return out
+
+    def _phrases(self, norms: Sequence[str], noprep: Sequence[str]) -> list[str | None]:
+        """Same output as ``Featurizer._phrases`` (greedy longest gazetteer phrase, B/I+types),
+        but only probes positions whose word can start a phrase: 3x faster on news text."""
+        n = len(norms)
+        out: list[str | None] = [None] * n
+        table, maxp, starts = self.feat.res.gaz_phrases, self.feat.res.max_phrase, self._starts
+        i = 0
+        while i < n:
+            firsts = [w for w in (norms[i], noprep[i]) if w in starts]
+            matched = 0
+            if firsts and i + 1 < n:
+                for k in range(min(maxp, n - i), 1, -1):
+                    rest = " " + " ".join(norms[i + 1 : i + k])
+                    types = next((t for t in (table.get(f + rest) for f in firsts) if t), None)
+                    if types:
+                        out[i] = "B" + types
+                        for j in range(i + 1, i + k):
+                            out[j] = "I" + types
+                        matched = k
+                        break
+            i += matched or 1
         return out
 
     def batch(self, sents: Sequence[Sequence[str]]) -> dict[str, np.ndarray]:
@@ -128,7 +152,7 @@ class Encoder:
         phr_base = N_FEATS - len(_PHR)
         for b, sent in enumerate(sents):
             encs = [self.word(t) for t in sent]
-            for i, (w, s, c, f) in enumerate(encs):
+            for i, (w, s, c, f, _, _) in enumerate(encs):
                 wid[b, i] = w
                 sid[b, i] = s
                 feats[b, i] = f
@@ -138,7 +162,7 @@ class Encoder:
                     char_rows.append(c)
                 uid[b, i] = u
             if self.feat.res.gaz_phrases:
-                phr = self.feat._phrases([normalize(t) for t in sent])
+                phr = self._phrases([e[4] for e in encs], [e[5] for e in encs])
                 for i, p in enumerate(phr):
                     if p:
                         for code in p[1:]:
@@ -160,7 +184,9 @@ def _build_net(n_words: int, dim: int, n_chars: int, cfg: dict[str, Any]) -> Any
         def __init__(self) -> None:
             super().__init__()
             self.emb = nn.Embedding(n_words, dim, padding_idx=0)
-            self.emb.weight.requires_grad_(False)  # pretrained, frozen: unseen names stay close
+            # Pretrained; frozen by default so names unseen in training stay near their
+            # neighbours (``tune_emb`` fine-tunes it and ships the tuned table instead).
+            self.emb.weight.requires_grad_(bool(cfg.get("tune_emb", False)))
             self.cemb = nn.Embedding(n_chars, cfg["char_dim"], padding_idx=0)
             self.conv = nn.Conv1d(cfg["char_dim"], cfg["char_filters"], 3, padding=1)
             self.fproj = nn.Linear(N_FEATS, cfg["feat_dim"])
@@ -331,6 +357,7 @@ class NeuralTagger:
         out.mkdir(parents=True, exist_ok=True)
         state = {k: v.detach().clone() for k, v in self.net.state_dict().items()
                  if k != "emb.weight"}
+        state["emb.unk"] = self.net.emb.weight[1].detach().clone()
         torch.save(state, out / WEIGHTS_FILE)
         (out / META_FILE).write_text(json.dumps(self.meta, indent=2, ensure_ascii=False) + "\n",
                                      encoding="utf-8")
@@ -373,15 +400,19 @@ def _load(model_dir: Path) -> tuple[Any, Encoder, dict[str, Any]]:
     state = torch.load(model_dir / WEIGHTS_FILE, weights_only=True)
     emb = np.zeros((len(words) + 2, vecs.shape[1]), dtype=np.float32)
     emb[2:] = vecs
+    if "emb.unk" in state:
+        emb[1] = state.pop("emb.unk").numpy()
     state["emb.weight"] = torch.from_numpy(emb)
     net.load_state_dict(state)
     net.eval()
     return net, encoder, meta
 
 
+# Chosen on dev micro F1: frozen embeddings 0.734 (11 epochs); fully tuned at lr 2e-3 0.748
+# (overfits from epoch 3); tuned at emb_lr 2e-4 0.751; emb_lr 5e-4 + word dropout 0.15: 0.760.
 DEFAULT_CONFIG: dict[str, Any] = {
     "char_dim": 32, "char_filters": 64, "feat_dim": 32, "hidden": 128, "dropout": 0.5,
-    "lr": 2e-3, "batch": 16, "word_dropout": 0.05,
+    "lr": 2e-3, "batch": 16, "word_dropout": 0.15, "tune_emb": True, "emb_lr": 5e-4,
 }
 
 
@@ -428,7 +459,11 @@ def train_model(
                             "propagate": True, "train_command": TRAIN_COMMAND}
     tagger = NeuralTagger(Path("."), net=net, encoder=encoder, meta=meta)
     params = [p for p in net.parameters() if p.requires_grad]
-    opt = torch.optim.Adam(params, lr=cfg["lr"])
+    rest = [p for p in params if p is not net.emb.weight]
+    groups: list[dict[str, Any]] = [{"params": rest, "lr": cfg["lr"]}]
+    if net.emb.weight.requires_grad:  # embeddings move slowly: they carry the corpus knowledge
+        groups.append({"params": [net.emb.weight], "lr": cfg.get("emb_lr", cfg["lr"])})
+    opt = torch.optim.Adam(groups)
     tag_id = {t: i for i, t in enumerate(TAGS)}
     data = [(list(t), [tag_id[g] for g in g_]) for t, g_ in train if t]
     best_f1, best_state, bad, t0, ep = -1.0, None, 0, time.time(), 0
@@ -482,6 +517,8 @@ def save_model(tagger: NeuralTagger, out: Path, words: Sequence[str], vecs: np.n
                gaz_dir: Path | None) -> None:
     """Write a complete, loadable model directory (weights, meta, embeddings, gazetteer)."""
     tagger.save(out)
+    if tagger.meta.get("config", {}).get("tune_emb"):
+        vecs = tagger.net.emb.weight[2:].detach().numpy()
     emb_path = out / EMB_FILE
     q, scale = quantize(vecs)
     np.savez_compressed(emb_path, words=np.array(list(words)), q=q, scale=scale)

@@ -17,6 +17,7 @@ from __future__ import annotations
 import argparse
 import json
 import random
+import tempfile
 import time
 from collections.abc import Iterator, Sequence
 from pathlib import Path
@@ -35,7 +36,7 @@ from marsad.ner.train import (
     split_dev,
 )
 
-EMB_FILE = "embeddings.npz"
+W2V_CACHE = Path(tempfile.gettempdir()) / "marsad_ner_w2v.npz"
 GAZ_DIR = Path(__file__).resolve().parent / "models"
 W2V_DIM = 100
 
@@ -52,7 +53,7 @@ def corpus_sentences(corpus_dir: Path) -> Iterator[list[str]]:
 
 def build_embeddings(
     corpus_dir: Path,
-    out: Path,
+    out_file: Path,
     need: set[str],
     dim: int = W2V_DIM,
     keep: int = 50_000,
@@ -79,11 +80,9 @@ def build_embeddings(
     words += sorted(w for w in need if w in kv.key_to_index and w not in have)
     vecs = np.stack([kv[w] for w in words]).astype(np.float32)
     vecs /= np.linalg.norm(vecs, axis=1, keepdims=True) + 1e-8
-    out.mkdir(parents=True, exist_ok=True)
-    np.savez_compressed(
-        out / EMB_FILE, words=np.array(words), vectors=vecs.astype(np.float16)
-    )
-    print(f"embeddings: {len(words):,} words x {dim} -> {out / EMB_FILE} "
+    out_file.parent.mkdir(parents=True, exist_ok=True)
+    np.savez_compressed(out_file, words=np.array(words), vectors=vecs.astype(np.float16))
+    print(f"embeddings: {len(words):,} words x {dim} -> {out_file} "
           f"({time.time() - t0:.0f}s)", flush=True)
 
 
@@ -103,6 +102,26 @@ def _doc_mode(tagger: object, sents: Sequence[list[str]]) -> list[list[str]]:
     return out
 
 
+def _score_test(data: Path, out: Path) -> None:
+    """The one look at the test split: score the saved model, record the numbers in meta."""
+    import torch
+
+    from marsad.ner.neural import NeuralTagger
+
+    torch.set_num_threads(1)
+    test = read_conll(data / TEST_FILE)
+    loaded = NeuralTagger(out)
+    sents = [s for s, _ in test]
+    gold = [t for _, t in test]
+    test_sc = score(gold, loaded.tag_batch(sents))
+    print(format_scores("test (sentence mode)", test_sc), flush=True)
+    doc_sc = score(gold, _doc_mode(loaded, sents))
+    print(format_scores(f"test (document mode, {DOC_WINDOW}-sentence windows)", doc_sc))
+    loaded.meta["test_micro_f1_sentence"] = round(test_sc["micro"]["f1"], 4)
+    loaded.meta["test_micro_f1_document"] = round(doc_sc["micro"]["f1"], 4)
+    loaded.save(out)
+
+
 def main(argv: list[str] | None = None) -> int:
     """CLI: build embeddings (unless present), train with dev early stopping, score test."""
     ap = argparse.ArgumentParser(description="Train the marsad neural Arabic NER tagger.")
@@ -115,13 +134,17 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--no-gazetteer", action="store_true")
     ap.add_argument("--config", type=str, default="{}", help="JSON overrides of DEFAULT_CONFIG")
     ap.add_argument("--no-propagate", action="store_true")
+    ap.add_argument("--w2v-cache", type=Path, default=W2V_CACHE,
+                    help="raw word2vec table (built from --corpus when missing; not shipped)")
     ap.add_argument("--rebuild-embeddings", action="store_true")
     ap.add_argument("--embeddings-only", action="store_true")
-    ap.add_argument("--epochs", type=int, default=30)
-    ap.add_argument("--patience", type=int, default=6)
+    ap.add_argument("--epochs", type=int, default=14)
+    ap.add_argument("--patience", type=int, default=5)
     ap.add_argument("--seed", type=int, default=7)
     ap.add_argument("--max-minutes", type=float, default=14.0)
     ap.add_argument("--no-test", action="store_true")
+    ap.add_argument("--score-only", action="store_true",
+                    help="no training: score the model already in --out on test, update meta")
     args = ap.parse_args(argv)
 
     t0 = time.time()
@@ -131,15 +154,18 @@ def main(argv: list[str] | None = None) -> int:
         for path in sorted(args.aqmar.glob("*.txt")):
             extra.extend(read_conll(path))
     train, dev = split_dev(train_all)
-    if args.rebuild_embeddings or not (args.out / EMB_FILE).exists():
-        build_embeddings(args.corpus, args.out, _need_words(train_all + extra))
+    if args.score_only:
+        _score_test(args.data, args.out)
+        return 0
+    if args.rebuild_embeddings or not args.w2v_cache.exists():
+        build_embeddings(args.corpus, args.w2v_cache, _need_words(train_all + extra))
     if args.embeddings_only:
         return 0
 
-    from marsad.ner.neural import NeuralTagger, load_embeddings, save_model, train_model
+    from marsad.ner.neural import load_embeddings, save_model, train_model
 
     random.seed(args.seed)
-    words, vecs = load_embeddings(args.out / EMB_FILE)
+    words, vecs = load_embeddings(args.w2v_cache)
     print(f"train {len(train)} sents (+{len(extra)} AQMAR), dev {len(dev)}", flush=True)
     gaz_dir = None if args.no_gazetteer else args.gazetteer_dir
     tagger, _, epochs_run = train_model(
@@ -162,18 +188,7 @@ def main(argv: list[str] | None = None) -> int:
     })
     save_model(tagger, args.out, words, vecs, gaz_dir)
     if not args.no_test:
-        test = read_conll(args.data / TEST_FILE)
-        loaded = NeuralTagger(args.out)
-        sents = [s for s, _ in test]
-        gold = [t for _, t in test]
-        test_sc = score(gold, loaded.tag_batch(sents))
-        print(format_scores("test (sentence mode)", test_sc), flush=True)
-        doc_sc = score(gold, _doc_mode(loaded, sents))
-        print(format_scores(f"test (document mode, {DOC_WINDOW}-sentence windows)", doc_sc))
-        meta = loaded.meta
-        meta["test_micro_f1_sentence"] = round(test_sc["micro"]["f1"], 4)
-        meta["test_micro_f1_document"] = round(doc_sc["micro"]["f1"], 4)
-        loaded.save(args.out)
+        _score_test(args.data, args.out)
     print(f"done in {time.time() - t0:.0f}s", flush=True)
     return 0
 
