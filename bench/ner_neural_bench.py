@@ -28,6 +28,15 @@ def _data_dir() -> Path:
     return base / "ner" / "anercorp-camel"
 
 
+def _windows(sents: list[list[str]], pred: list[list[str]]) -> list[list[str]]:
+    from marsad.ner.tagger import propagate
+
+    out: list[list[str]] = []
+    for i in range(0, len(sents), 25):
+        out.extend(propagate(sents[i : i + 25], pred[i : i + 25]))
+    return out
+
+
 def main() -> int:
     """Score and time the packaged neural model."""
     import torch
@@ -55,6 +64,16 @@ def main() -> int:
     print(format_scores("neural, test (sentence mode)", sent_sc))
     doc_sc = score(gold, _doc_mode(tagger, sents))
     print(format_scores("neural, test (document mode, 25-sentence windows)", doc_sc))
+    try:  # the other built-in backend, scored the same way, for the side-by-side
+        from marsad.ner.tagger import BuiltinTagger
+
+        crf = BuiltinTagger.load()
+        crf_pred = [crf.tag_tokens(s) for s in sents]
+        print(f"built-in CRF, test micro F1: sentence mode "
+              f"{score(gold, crf_pred)['micro']['f1']:.4f}, document mode "
+              f"{score(gold, _windows(sents, crf_pred))['micro']['f1']:.4f}")
+    except (ImportError, OSError) as exc:
+        print(f"built-in CRF not scored: {exc}")
     print("anchors (test micro F1):")
     for name, f1 in ANCHORS.items():
         print(f"  {name:<36} {f1:.3f}")
