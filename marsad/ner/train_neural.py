@@ -11,7 +11,8 @@ Two steps, both reproducible (fixed seeds, one worker thread for word2vec):
 
     python -m marsad.ner.train_neural --data /work/shared/data/ner/anercorp-camel \
         --corpus /work/shared/data/corpus/ant --out marsad/ner/models/neural \
-        [--aqmar /work/shared/data/ner/aqmar]
+        --aqmar /work/shared/data/ner/aqmar            # dev-selected run (best epoch: 10)
+    ... same command ... --all-epochs 10              # shipped model: all of train + AQMAR
 """
 
 from __future__ import annotations
@@ -145,6 +146,9 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--seed", type=int, default=7)
     ap.add_argument("--max-minutes", type=float, default=14.0)
     ap.add_argument("--no-test", action="store_true")
+    ap.add_argument("--all-epochs", type=int, default=0,
+                    help="final fit: train on ALL train sentences (dev included) for this many "
+                         "epochs (the best epoch of a dev-selected run); no dev score")
     ap.add_argument("--score-only", action="store_true",
                     help="no training: score the model already in --out on test, update meta")
     args = ap.parse_args(argv)
@@ -170,6 +174,19 @@ def main(argv: list[str] | None = None) -> int:
     words, vecs = load_embeddings(args.w2v_cache)
     print(f"train {len(train)} sents (+{len(extra)} AQMAR), dev {len(dev)}", flush=True)
     gaz_dir = None if args.no_gazetteer else args.gazetteer_dir
+    if args.all_epochs:
+        tagger, _, epochs_run = train_model(
+            train_all + extra, [], words, vecs, gaz_dir=gaz_dir, config=json.loads(args.config),
+            epochs=args.all_epochs, seed=args.seed, max_seconds=float("inf"), log=print,
+        )
+        tagger.meta.update({"trained_on": "train (dev included) + AQMAR" if extra else "train",
+                            "epochs": epochs_run, "seed": args.seed, "aqmar": bool(args.aqmar),
+                            "propagate": not args.no_propagate, "gazetteer": gaz_dir is not None,
+                            "train_seconds": round(time.time() - t0)})
+        save_model(tagger, args.out, words, vecs, gaz_dir)
+        if not args.no_test:
+            _score_test(args.data, args.out)
+        return 0
     tagger, _, epochs_run = train_model(
         train + extra, dev, words, vecs, gaz_dir=gaz_dir, config=json.loads(args.config),
         epochs=args.epochs, patience=args.patience, seed=args.seed,

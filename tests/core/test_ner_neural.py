@@ -11,7 +11,7 @@ import pytest
 from marsad.ner.neural import DEFAULT_MODEL_DIR, NeuralModelMissing, NeuralTagger, train_model
 
 # Test-split micro F1 (sentence mode) measured for the committed model, minus 0.005 slack.
-QUALITY_GATE_F1 = 0.6834 - 0.005
+QUALITY_GATE_F1 = 0.6897 - 0.005
 
 SENTENCES = [
     "أعلنت وزارة الصحة المصرية في القاهرة، صباح الأحد، تسجيل ١٢ إصابة جديدة بالحمى.",
