@@ -3,6 +3,8 @@
 Backends:
 
 * ``builtin`` — marsad's own CRF tagger (``marsad.ner.tagger``), small, always shipped;
+* ``neural`` — marsad's own BiLSTM-CRF (``marsad.ner.neural``, needs torch); as accurate as
+  ``builtin`` on ANERcorp today, slower to load, kept as the base for ensembling;
 * ``camel`` — CAMeL Tools' BERT NER (``marsad.ner.camel_backend``), better but needs the
   ``ner-arabert`` data package; never downloaded by marsad;
 * ``auto`` — ``camel`` when a CAMeL model is found and loads, else ``builtin``.
@@ -40,7 +42,7 @@ __all__ = [
 
 log = logging.getLogger(__name__)
 
-BACKENDS = ("auto", "builtin", "camel")
+BACKENDS = ("auto", "builtin", "neural", "camel")
 
 
 @runtime_checkable
@@ -57,12 +59,11 @@ _LOCK = threading.RLock()
 
 
 class _BuiltinRecognizer:
-    """Wraps ``BuiltinTagger`` so every backend exposes the same ``name``/``recognize``."""
+    """Wraps a marsad tagger so every backend exposes the same ``name``/``recognize``."""
 
-    name = "builtin"
-
-    def __init__(self, tagger: Any) -> None:
+    def __init__(self, tagger: Any, name: str = "builtin") -> None:
         self.tagger = tagger
+        self.name = name
 
     def recognize(self, text: str) -> list[Entity]:
         return list(self.tagger.recognize(text))
@@ -83,6 +84,15 @@ def _load_builtin(model_path: str | None) -> Recognizer:
             f"builtin NER model could not be loaded from {where}: {exc}"
         ) from exc
     return _BuiltinRecognizer(tagger)
+
+
+def _load_neural(model_path: str | None) -> Recognizer:
+    try:
+        from marsad.ner.neural import NeuralTagger
+
+        return _BuiltinRecognizer(NeuralTagger.load(model_path), name="neural")
+    except (ImportError, MarsadError, OSError, ValueError) as exc:
+        raise BackendUnavailable(f"neural NER model could not be loaded: {exc}") from exc
 
 
 def _load_camel(model_path: str | None, camel_data: str | None) -> Recognizer:
@@ -116,6 +126,8 @@ def get_recognizer(backend: str = "auto", model_path: str | None = None,
         raise BackendUnavailable(f"unknown NER backend {backend!r}; choose one of {BACKENDS}")
     if backend == "builtin":
         return _cached(("builtin", model_path), _load_builtin, model_path)
+    if backend == "neural":
+        return _cached(("neural", model_path), _load_neural, model_path)
     if backend == "camel":
         return _cached(("camel", model_path, camel_data), _load_camel, model_path, camel_data)
     with _LOCK:

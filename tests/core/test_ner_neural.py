@@ -118,3 +118,16 @@ def test_quality_gate_on_test_split(tagger: NeuralTagger) -> None:
     test = read_conll(data / TEST_FILE)
     sc = score([t for _, t in test], tagger.tag_batch([s for s, _ in test]))
     assert sc["micro"]["f1"] >= QUALITY_GATE_F1, sc["micro"]
+
+
+def test_neural_backend_through_the_factory() -> None:
+    from marsad.ner import clear_cache, get_recognizer
+
+    clear_cache()
+    rec = get_recognizer("neural")
+    assert rec.name == "neural"
+    assert get_recognizer("neural") is rec  # loaded once per process
+    text = "وصل وزير الخارجية إلى القاهرة صباح الأحد"
+    ents = rec.recognize(text)
+    assert all(text[e.start : e.end] == e.text for e in ents)
+    assert any(e.type == "LOC" and e.text == "القاهرة" for e in ents)
