@@ -387,3 +387,11 @@ def test_keys_are_stable_on_corpus_names():
     per = [n for n, t in mentions if t == "PER"]
     stripped = sum(1 for n in per if display_name(n, "PER") != n)
     assert stripped < len(per) * 0.2  # titles and clitics are the exception, not the rule
+
+
+def test_clitic_in_front_of_a_sahel_country_is_stripped() -> None:
+    from marsad.ner.canonical import canonical_key, display_name
+
+    assert display_name("وتشاد", "LOC") == "تشاد"
+    assert canonical_key("والنيجر", "LOC") == canonical_key("النيجر", "LOC")
+    assert display_name("وهران", "LOC") == "وهران"  # a city that starts with و keeps it
