@@ -12,7 +12,9 @@ from worker.settings import Settings
 
 
 def test_stuck_documents_are_claimed_once_per_period(sqlite_url: str) -> None:
-    services = build_services(dataclasses.replace(Settings(), database_url=sqlite_url), embedded=True)
+    services = build_services(
+        dataclasses.replace(Settings(), database_url=sqlite_url), embedded=True
+    )
     pending, _, _ = pipeline.intake(services, repo.Intake(kind="text", content="عنوان\nنص"))
     queued, _, _ = pipeline.intake(services, repo.Intake(kind="url", url="https://example.com/a"))
     fresh, _, _ = pipeline.intake(services, repo.Intake(kind="text", content="عنوان آخر\nنص"))
