@@ -577,6 +577,10 @@ def stories(
     since: Annotated[
         str | None, typer.Option(help="Articles published on or after YYYY-MM-DD.")
     ] = None,
+    source: Annotated[str | None, typer.Option(help="Stories this outlet told.")] = None,
+    entity: Annotated[
+        str | None, typer.Option(help="Stories mentioning this entity (any spelling/title).")
+    ] = None,
     min_size: Annotated[int, typer.Option(help="Only stories told at least this many times.")] = 1,
     limit: Annotated[int, typer.Option()] = 50,
     fmt: Fmt = "table",
@@ -586,9 +590,19 @@ def stories(
     from worker.services import build_services
 
     services = build_services(_settings(db), embedded=True)
+    keys = None
+    if entity:
+        from marsad.ner.canonical import query_keys
+
+        keys = query_keys(entity)
     with services.sessions() as session:
         records = repo.query_stories(
-            session, since=_date(since, "--since"), min_size=min_size, limit=limit
+            session,
+            since=_date(since, "--since"),
+            source=source,
+            entity_keys=keys,
+            min_size=min_size,
+            limit=limit,
         )
     _emit(records, fmt, ["cluster", "size", "outlets", "first_published", "title"])
 

@@ -261,9 +261,16 @@ def query_articles(
 
 
 def query_stories(
-    session: Session, *, since: dt.date | None = None, min_size: int = 1, limit: int = 50
+    session: Session,
+    *,
+    since: dt.date | None = None,
+    source: str | None = None,
+    entity_keys: Sequence[str] | None = None,
+    min_size: int = 1,
+    limit: int = 50,
 ) -> list[dict[str, Any]]:
-    """Clusters with their size and outlets, biggest and newest first."""
+    """Clusters with their size and outlets, biggest and newest first; ``source`` and
+    ``entity_keys`` keep the stories that outlet told or that mention the entity."""
     size = func.count(Article.id).label("size")
     stmt = (
         select(
@@ -283,6 +290,21 @@ def query_stories(
     )
     if since:
         stmt = stmt.where(Article.published_at >= since)
+    if source:
+        told_by = (
+            select(Article.cluster_id)
+            .join(Source, Source.id == Article.source_id)
+            .where(Source.name == source)
+        )
+        stmt = stmt.where(Cluster.id.in_(told_by))
+    if entity_keys is not None:
+        mentioning = (
+            select(Article.cluster_id)
+            .join(Mention, Mention.article_id == Article.id)
+            .join(EntityKey, EntityKey.entity_id == Mention.entity_id)
+            .where(EntityKey.key.in_(list(entity_keys)))
+        )
+        stmt = stmt.where(Cluster.id.in_(mentioning))
     rows = session.execute(stmt).all()
     out = []
     for cid, title, first, last, n, published, n_sources in rows:

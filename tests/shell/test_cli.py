@@ -149,6 +149,13 @@ def test_ingest_then_query_articles_and_stories(tmp_path: Path) -> None:
         ).stdout.splitlines()
     ]
     assert dated and all(a["published_at"] >= "2024-08-01" for a in dated)
+    by_outlet = [
+        json.loads(x)
+        for x in run(
+            "stories", "--db", db, "--format", "json", "--source", "الشروق نيوز"
+        ).stdout.splitlines()
+    ]
+    assert by_outlet and all("الشروق نيوز" in s["sources"] for s in by_outlet)
     bad_date = run("articles", "--db", db, "--since", "yesterday")
     assert bad_date.returncode != 0 and "YYYY-MM-DD" in bad_date.stderr
 
@@ -182,6 +189,13 @@ def test_articles_by_entity_finds_all_spellings(tmp_path: Path) -> None:
         ).stdout.splitlines()
     ]
     assert sorted(a["title"] for a in found) == ["حفتر يزور بنغازي", "لقاء في القاهرة"]
+    told = run("stories", "--db", db, "--entity", "المشير حفتر", "--format", "json")
+    assert sorted(json.loads(x)["title"] for x in told.stdout.splitlines()) == [
+        "حفتر يزور بنغازي",
+        "لقاء في القاهرة",
+    ]
+    nobody = run("stories", "--db", db, "--entity", "شخص غير موجود", "--format", "json")
+    assert nobody.returncode == 0 and nobody.stdout == ""
 
 
 def test_ingest_reports_bad_inputs_and_exit_code(tmp_path: Path) -> None:
