@@ -18,7 +18,8 @@
         ├── DecodeFailed         decode_failed
         ├── ExtractionEmpty      extraction_empty    (trafilatura found no main text)
         ├── TooShort             too_short
-        └── NotArabic            not_arabic
+        ├── NotArabic            not_arabic
+        └── InternalError        internal_error      (a bug: recorded, retried on re-ingest)
 
 Each class carries a stable ``code`` that is stored on the failed document so analysts
 can count failures by kind.
@@ -140,3 +141,20 @@ class FeedMalformed(PermanentError):
     """The feed is not parseable XML (or is unsafe XML) and no items could be recovered."""
 
     code = "feed_malformed"
+
+
+class InternalError(PermanentError):
+    """An unexpected bug while processing; recorded so the document is not silently lost."""
+
+    code = "internal_error"
+
+
+def retryable_codes() -> frozenset[str]:
+    """Codes of failures worth another try later: every transient error, and bugs."""
+    codes = {InternalError.code}
+    stack: list[type[MarsadError]] = [TransientError]
+    while stack:
+        cls = stack.pop()
+        codes.add(cls.code)
+        stack.extend(cls.__subclasses__())
+    return frozenset(codes)

@@ -17,7 +17,7 @@ import logging
 from typing import Literal
 
 from marsad import analyse as core
-from marsad.errors import MarsadError, PermanentError, TransientError
+from marsad.errors import InternalError, MarsadError, TransientError, retryable_codes
 from schemas.messages import ArticlePayload
 from schemas.models import DocStatus, Document
 from worker import repo
@@ -26,12 +26,6 @@ from worker.services import Services
 log = logging.getLogger(__name__)
 
 Next = Literal["fetch", "analyse"] | None
-
-
-class InternalError(PermanentError):
-    """An unexpected bug while processing; recorded so the document is not silently lost."""
-
-    code = "internal_error"
 
 
 STEP_FOR_STATUS: dict[str, Next] = {DocStatus.QUEUED: "fetch", DocStatus.PENDING: "analyse"}
@@ -59,9 +53,7 @@ def intake(services: Services, item: repo.Intake) -> tuple[int, bool, Next]:
         return doc.id, created, next_step(doc)
 
 
-RETRYABLE_OUTCOMES = frozenset(
-    {"fetch_timeout", "fetch_unavailable", "store_unavailable", "transient", "internal_error"}
-)
+RETRYABLE_OUTCOMES = retryable_codes()
 
 
 def canonical_url(url: str) -> str:
