@@ -15,6 +15,7 @@ from celery import Task
 
 from marsad.errors import TransientError
 from worker.settings import get_settings
+from worker.store import unavailable
 
 log = logging.getLogger("marsad.tasks")
 
@@ -39,7 +40,13 @@ class MarsadTask(Task):
     def __call__(self, *args: Any, **kwargs: Any) -> Any:
         started = time.perf_counter()
         try:
-            result = self.run(*args, **kwargs)
+            try:
+                result = self.run(*args, **kwargs)
+            except Exception as exc:
+                lost = unavailable(exc)  # database/Redis connection lost outside the pipeline
+                if lost is None:
+                    raise
+                raise lost from exc
         except TransientError as exc:
             retries = self.request.retries or 0
             max_retries = get_settings().task_max_retries

@@ -22,6 +22,7 @@ from schemas.messages import ArticlePayload
 from schemas.models import DocStatus, Document
 from worker import repo
 from worker.services import Services
+from worker.store import unavailable
 
 log = logging.getLogger(__name__)
 
@@ -85,7 +86,10 @@ def fetch(services: Services, doc_id: int, *, retry_transient: bool = True) -> N
             repo.mark_failed(session, doc, exc)
         except Exception as exc:
             session.rollback()
-            repo.mark_failed(session, doc, _as_marsad_error(exc))
+            err = _as_marsad_error(exc)
+            if isinstance(err, TransientError) and retry_transient:
+                raise err from exc
+            repo.mark_failed(session, doc, err)
         return next_step(doc)
 
 
@@ -125,6 +129,8 @@ def process(services: Services, doc_id: int) -> str:
         except Exception as exc:
             session.rollback()
             err = _as_marsad_error(exc)
+            if isinstance(err, TransientError):
+                raise err from exc  # e.g. the store or Redis went away: retry, don't fail
             repo.mark_failed(session, doc, err)
             return err.code
 
@@ -152,6 +158,9 @@ def raw_of(doc: Document) -> core.RawDocument:
 def _as_marsad_error(exc: BaseException) -> MarsadError:
     if isinstance(exc, MarsadError):
         return exc
+    lost = unavailable(exc)
+    if lost is not None:
+        return lost
     log.exception("unexpected error while processing a document")
     return InternalError(f"{type(exc).__name__}: {exc}")
 

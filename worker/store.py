@@ -20,6 +20,7 @@ from sqlalchemy import Engine, create_engine, event, text
 from sqlalchemy.orm import Session, sessionmaker
 
 import migrations
+from marsad.errors import StoreUnavailable
 
 log = logging.getLogger(__name__)
 _schema_lock = threading.Lock()
@@ -91,3 +92,25 @@ def _redact(url: str) -> str:
     from sqlalchemy.engine import make_url
 
     return make_url(url).render_as_string(hide_password=True)
+
+
+def unavailable(exc: BaseException) -> StoreUnavailable | None:
+    """Map a lost database or Redis connection onto the transient ``StoreUnavailable``.
+
+    The one place where infrastructure failures from SQLAlchemy and redis-py join the error
+    tree, so tasks retry them with backoff instead of recording the document as failed.
+    """
+    import redis.exceptions
+    from sqlalchemy.exc import InterfaceError, OperationalError
+
+    if isinstance(
+        exc,
+        (
+            OperationalError,
+            InterfaceError,
+            redis.exceptions.ConnectionError,
+            redis.exceptions.TimeoutError,
+        ),
+    ):
+        return StoreUnavailable(f"{type(exc).__name__}: {str(exc).splitlines()[0][:300]}")
+    return None

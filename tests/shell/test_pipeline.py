@@ -167,3 +167,41 @@ def test_rejected_payload_is_recorded(sqlite_url: str) -> None:
     with services.sessions() as s:
         doc = repo.record_rejected_payload(s, payload, info.value)
         assert doc.outcome == "invalid_payload" and "either html or text" in doc.error_message
+
+
+class _RedisDown:
+    """A dedup index whose Redis connection is gone."""
+
+    def assign(self, *args: object, **kwargs: object) -> object:
+        import redis
+
+        raise redis.exceptions.ConnectionError("Error 111 connecting to 127.0.0.1:6390")
+
+
+def test_lost_redis_is_transient_and_the_document_stays_pending(sqlite_url: str) -> None:
+    from marsad.errors import StoreUnavailable
+
+    services = _services(sqlite_url)
+    working_index = services.dedup
+    doc_id, _, step = pipeline.intake(
+        services, repo.Intake(kind="text", content=f"خبر عن الحمى في صفاقس\n{BODY}")
+    )
+    assert step == "analyse"
+    services.dedup = _RedisDown()
+    with pytest.raises(StoreUnavailable) as info:
+        pipeline.process(services, doc_id)
+    assert info.value.retryable and "ConnectionError" in str(info.value)
+    with services.sessions() as s:
+        doc = s.get(Document, doc_id)
+        assert doc.status == "pending" and doc.outcome is None  # not failed: retried later
+    services.dedup = working_index
+    assert pipeline.process(services, doc_id) == "ok"
+
+
+def test_backoff_honours_retry_after_and_caps() -> None:
+    from tasks.base import BACKOFF_CAP, backoff_seconds
+
+    assert backoff_seconds(0, None) == 5.0
+    assert backoff_seconds(3, None) == 40.0
+    assert backoff_seconds(20, None) == BACKOFF_CAP
+    assert backoff_seconds(0, 120.0) == 120.0
