@@ -33,7 +33,7 @@ from marsad.fetch.urls import domain_of
 
 if TYPE_CHECKING:
     from marsad.fetch.politeness import DomainLimiter
-    from marsad.fetch.robots import RobotsChecker
+    from marsad.fetch.robots import RobotsChecker, RobotsPolicy
 
 _REDIRECT_CODES = frozenset({301, 302, 303, 307, 308})
 
@@ -133,13 +133,13 @@ def fetch(
     owns_client = client is None
     if client is None:
         client = make_client(options, resolver=resolver)
-    robots_check: Callable[[str], object] | None = None
+    robots_check: Callable[[str], RobotsPolicy] | None = None
     if options.respect_robots:
         from marsad.fetch.robots import default_checker
 
         checker = robots or default_checker()
 
-        def robots_check(hop_url: str) -> object:
+        def robots_check(hop_url: str) -> RobotsPolicy:
             return checker.check(
                 hop_url, options, client=client, limiter=limiter, resolver=resolver
             )
@@ -197,7 +197,7 @@ def _fetch_hops(
     client: httpx.Client,
     limiter: DomainLimiter | None,
     resolver: Resolver | None,
-    robots_check: Callable[[str], object] | None,
+    robots_check: Callable[[str], RobotsPolicy] | None,
 ) -> FetchResult:
     headers = {
         "User-Agent": options.user_agent,
@@ -214,9 +214,15 @@ def _fetch_hops(
     current = url
     while True:
         check_url(current, allow_private_hosts=options.allow_private_hosts, resolver=resolver)
+        crawl_delay = None
         if robots_check is not None:
-            robots_check(current)
-        gate = limiter.acquire(domain_of(current)) if limiter is not None else nullcontext()
+            policy = robots_check(current)
+            crawl_delay = policy.crawl_delay(options.user_agent)
+        gate = (
+            limiter.acquire(domain_of(current), crawl_delay)
+            if limiter is not None
+            else nullcontext()
+        )
         with gate:
             deadline = budget.start_hop()
             remaining = deadline - time.monotonic()

@@ -24,9 +24,21 @@ log = logging.getLogger(__name__)
 
 
 class DomainLimiter(Protocol):
-    """``with limiter.acquire(domain): <one HTTP request>``."""
+    """``with limiter.acquire(domain): <one HTTP request>``; ``min_interval`` widens the
+    configured interval for this request (a site's robots.txt Crawl-delay)."""
 
-    def acquire(self, domain: str) -> AbstractContextManager[None]: ...
+    def acquire(
+        self, domain: str, min_interval: float | None = None
+    ) -> AbstractContextManager[None]: ...
+
+
+MAX_CRAWL_DELAY = 60.0  # a robots.txt asking for more is honoured only up to this
+
+
+def _interval(configured: float, requested: float | None) -> float:
+    if requested is None:
+        return configured
+    return max(configured, min(float(requested), MAX_CRAWL_DELAY))
 
 
 class PolitenessTimeout(FetchUnavailable):
@@ -112,12 +124,12 @@ class RedisDomainLimiter:
         return [f"{self.prefix}:{{{domain}}}:next", f"{self.prefix}:{{{domain}}}:leases"]
 
     @contextmanager
-    def acquire(self, domain: str) -> Iterator[None]:
+    def acquire(self, domain: str, min_interval: float | None = None) -> Iterator[None]:
         keys = self._keys(domain)
         lease_id = uuid.uuid4().hex
         deadline = time.monotonic() + self.acquire_timeout
         args = [
-            int(self.min_interval * 1000),
+            int(_interval(self.min_interval, min_interval) * 1000),
             self.max_concurrency,
             int(self.lease_seconds * 1000),
             lease_id,
@@ -169,8 +181,9 @@ class LocalDomainLimiter:
         return cls(options.domain_min_interval, options.domain_max_concurrency)
 
     @contextmanager
-    def acquire(self, domain: str) -> Iterator[None]:
+    def acquire(self, domain: str, min_interval: float | None = None) -> Iterator[None]:
         deadline = time.monotonic() + self.acquire_timeout
+        interval = _interval(self.min_interval, min_interval)
         with self._cond:
             while self._active.get(domain, 0) >= self.max_concurrency:
                 remaining = deadline - time.monotonic()
@@ -182,7 +195,7 @@ class LocalDomainLimiter:
                 self._cond.wait(remaining)
             now = time.monotonic()
             start = max(now, self._next.get(domain, 0.0))
-            self._next[domain] = start + self.min_interval
+            self._next[domain] = start + interval
             self._active[domain] = self._active.get(domain, 0) + 1
         try:
             if start > now:
