@@ -22,15 +22,20 @@ were designed on the first 342 pairs; 30 extra hard negatives were written after
 knowing the rules; 30 further pairs were scored once as a hold-out (30/30 correct).
 Speed (2 shared, loaded cores): 1M headlines insert+query 1,900-3,100/s, +660-700 MB RSS,
 lookup median ~150 us, p99 0.6 ms (CPU time); restore ~90k entries/s.
+
+Time window (``DEFAULT_WINDOW_SECONDS``, 7 days): an item given ``when`` only matches items
+within the window of it, so a recurring generic title starts a new story after a quiet gap
+while copies of copies inside the window keep chaining. Items without ``when`` are timeless.
 """
 
 from marsad.dedup.headline import headline_key
 from marsad.dedup.memory import Assignment, MemoryIndex, cluster_headlines
 from marsad.dedup.redis_index import RedisIndex
-from marsad.dedup.settings import DEFAULT_THRESHOLD
+from marsad.dedup.settings import DEFAULT_THRESHOLD, DEFAULT_WINDOW_SECONDS
 
 __all__ = [
     "DEFAULT_THRESHOLD",
+    "DEFAULT_WINDOW_SECONDS",
     "Assignment",
     "MemoryIndex",
     "RedisIndex",

@@ -8,6 +8,7 @@ Exact keys go through a dict first: most copies are identical after normalizatio
 
 from __future__ import annotations
 
+import math
 import struct
 import zlib
 from collections import Counter
@@ -18,14 +19,28 @@ import numpy as np
 
 from marsad.dedup.headline import headline_key
 from marsad.dedup.minhash import NUM_PERM, band_keys, band_keys_many, signature
-from marsad.dedup.settings import DEFAULT_THRESHOLD, MAX_BUCKET, MAX_CANDIDATES
+from marsad.dedup.settings import (
+    DEFAULT_THRESHOLD,
+    DEFAULT_WINDOW_SECONDS,
+    MAX_BUCKET,
+    MAX_CANDIDATES,
+)
 from marsad.dedup.verify import similarity
 from marsad.errors import InvalidPayload
 
-__all__ = ["Assignment", "MemoryIndex", "choose_match", "cluster_headlines", "decode_entry"]
+__all__ = [
+    "Assignment",
+    "MemoryIndex",
+    "choose_match",
+    "cluster_headlines",
+    "decode_entry",
+    "decode_entry_timed",
+    "in_window",
+]
 
-_ENTRY_VERSION = 1
+_ENTRY_VERSION = 2
 _HEAD = struct.Struct("<BHH")  # version, len(cluster_id), len(key)
+_TIME = struct.Struct("<d")  # v2: item time (UNIX seconds), NaN = timeless
 _MERGE_EVERY = 1 << 16
 
 
@@ -45,25 +60,50 @@ def exact_hash(key: str) -> int:
     return (zlib.crc32(data) << 32) | zlib.adler32(data)
 
 
-def encode_entry(cluster_id: str, key: str, sig: np.ndarray) -> bytes:
-    """Compact persisted form: header, cluster id, key (UTF-8), signature (uint32 LE)."""
+def in_window(a: float | None, b: float | None, window: float | None) -> bool:
+    """True when two item times may match: no window, either timeless, or close enough."""
+    return window is None or a is None or b is None or abs(a - b) <= window
+
+
+def _pack_time(when: float | None) -> bytes:
+    return _TIME.pack(math.nan if when is None else float(when))
+
+
+def encode_entry(cluster_id: str, key: str, sig: np.ndarray, when: float | None = None) -> bytes:
+    """Compact persisted form: header, cluster id, key (UTF-8), time, signature (uint32 LE)."""
     c, k = cluster_id.encode(), key.encode()
-    return _HEAD.pack(_ENTRY_VERSION, len(c), len(k)) + c + k + sig.astype("<u4").tobytes()
+    head = _HEAD.pack(_ENTRY_VERSION, len(c), len(k)) + c + k
+    return head + _pack_time(when) + sig.astype("<u4").tobytes()
 
 
-def decode_entry(blob: bytes) -> tuple[str, str, np.ndarray]:
-    """Inverse of :func:`encode_entry`; raises InvalidPayload on a foreign blob."""
+def decode_entry_timed(blob: bytes) -> tuple[str, str, np.ndarray, float | None]:
+    """Inverse of :func:`encode_entry` with the item time; reads v1 blobs (time None).
+
+    Raises InvalidPayload on a foreign blob.
+    """
     try:
         version, lc, lk = _HEAD.unpack_from(blob)
-        if version != _ENTRY_VERSION:
+        if version not in (1, 2):
             raise InvalidPayload(f"dedup entry version {version} unknown")
         off = _HEAD.size
         cluster = blob[off : off + lc].decode()
         key = blob[off + lc : off + lc + lk].decode()
-        sig = np.frombuffer(blob, dtype="<u4", count=NUM_PERM, offset=off + lc + lk)
+        off += lc + lk
+        when: float | None = None
+        if version == 2:
+            (t,) = _TIME.unpack_from(blob, off)
+            when = None if math.isnan(t) else t
+            off += _TIME.size
+        sig = np.frombuffer(blob, dtype="<u4", count=NUM_PERM, offset=off)
     except (struct.error, ValueError, UnicodeDecodeError) as exc:
         raise InvalidPayload(f"corrupt dedup entry: {exc}") from exc
-    return cluster, key, sig.astype(np.uint32)
+    return cluster, key, sig.astype(np.uint32), when
+
+
+def decode_entry(blob: bytes) -> tuple[str, str, np.ndarray]:
+    """Cluster id, key and signature of a persisted entry (any version; time dropped)."""
+    cluster, key, sig, _ = decode_entry_timed(blob)
+    return cluster, key, sig
 
 
 def choose_match(
@@ -90,8 +130,11 @@ class MemoryIndex:
         threshold: float = DEFAULT_THRESHOLD,
         max_candidates: int = MAX_CANDIDATES,
         max_bucket: int = MAX_BUCKET,
+        window: float | None = DEFAULT_WINDOW_SECONDS,
     ) -> None:
         self.threshold = threshold
+        self.window = window
+        self._times: list[float | None] = []
         self.max_candidates = max_candidates
         self.max_bucket = max_bucket
         self._ids: list[str] = []
@@ -131,26 +174,42 @@ class MemoryIndex:
         ranked = sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))
         return [p for p, _ in ranked[: self.max_candidates]]
 
-    def lookup(self, headline: str, sitename: str | None = None) -> Assignment | None:
+    def lookup(
+        self, headline: str, sitename: str | None = None, *, when: float | None = None
+    ) -> Assignment | None:
         """Best match for a headline without inserting it (None when it is new)."""
         key = headline_key(headline, sitename)
-        hit = self._match(key, band_keys(signature(key)))
+        hit = self._match(key, band_keys(signature(key)), when)
         if hit is None:
             return None
         pos, score = hit
         return Assignment(self._clusters[pos], self._ids[pos], score, False)
 
-    def _match(self, key: str, bk: np.ndarray) -> tuple[int, float] | None:
+    def _match(self, key: str, bk: np.ndarray, when: float | None) -> tuple[int, float] | None:
         same = self._exact.get(exact_hash(key))
-        if same is not None and self._keys[same] == key:
+        if (
+            same is not None
+            and self._keys[same] == key
+            and in_window(when, self._times[same], self.window)
+        ):
             return same, 1.0
-        cands = ((str(p), str(p), self._keys[p]) for p in self._candidates(bk))
+        # Out-of-window items are skipped before verification (cheap float compare).
+        cands = (
+            (str(p), str(p), self._keys[p])
+            for p in self._candidates(bk)
+            if in_window(when, self._times[p], self.window)
+        )
         best = choose_match(key, cands, self.threshold)
         return None if best is None else (int(best[0]), best[2])
 
     # -- inserts -----------------------------------------------------------------
-    def assign(self, item_id: str, headline: str, sitename: str | None = None) -> Assignment:
+    def assign(
+        self, item_id: str, headline: str, sitename: str | None = None, *, when: float | None = None
+    ) -> Assignment:
         """Put a headline in the cluster of its best verified match, or a new cluster.
+
+        ``when`` (UNIX seconds) restricts matches to items within ``window`` seconds of it,
+        either direction; an item without ``when`` is timeless and matches regardless.
 
         Idempotent: an ``item_id`` already present returns its stored cluster (with
         ``matched_id=None``, ``score=1.0``, ``is_new=False``) and changes nothing.
@@ -162,17 +221,26 @@ class MemoryIndex:
         sig = signature(key)
         bk = band_keys(sig)
         # A title with no letters or digits says nothing: never merge it with anything.
-        hit = self._match(key, bk) if key else None
+        hit = self._match(key, bk, when) if key else None
         if hit is None:
             cluster, matched, score, new = item_id, None, 0.0, True
         else:
             mpos, score = hit
             cluster, matched, new = self._clusters[mpos], self._ids[mpos], False
-        self._add(item_id, key, cluster, sig, bk)
+        self._add(item_id, key, cluster, sig, bk, when)
         return Assignment(cluster, matched, score, new)
 
-    def _add(self, item_id: str, key: str, cluster: str, sig: np.ndarray, bk: np.ndarray) -> None:
+    def _add(
+        self,
+        item_id: str,
+        key: str,
+        cluster: str,
+        sig: np.ndarray,
+        bk: np.ndarray,
+        when: float | None,
+    ) -> None:
         pos = len(self._ids)
+        self._times.append(when)
         self._ids.append(item_id)
         self._pos[item_id] = pos
         self._keys.append(key)
@@ -180,7 +248,8 @@ class MemoryIndex:
         self._sigs.append(sig.astype("<u4").tobytes())
         if not key:
             return
-        self._exact.setdefault(exact_hash(key), pos)
+        # Newest exact copy wins so a chain inside the window keeps hitting the fast path.
+        self._exact[exact_hash(key)] = pos
         for k in bk.tolist():
             self._recent.setdefault(k, []).append(pos)
         self._recent_n += len(bk)
@@ -207,12 +276,13 @@ class MemoryIndex:
 
     # -- persistence -------------------------------------------------------------
     def entry(self, item_id: str) -> bytes:
-        """Serialized state of one item (cluster id, key, signature) for the store."""
+        """Serialized state of one item (cluster id, key, time, signature) for the store."""
         pos = self._pos.get(item_id)
         if pos is None:
             raise KeyError(item_id)
         c, k = self._clusters[pos].encode(), self._keys[pos].encode()
-        return _HEAD.pack(_ENTRY_VERSION, len(c), len(k)) + c + k + self._sigs[pos]
+        head = _HEAD.pack(_ENTRY_VERSION, len(c), len(k)) + c + k
+        return head + _pack_time(self._times[pos]) + self._sigs[pos]
 
     def restore(self, rows: Iterable[tuple[str, bytes]]) -> None:
         """Rebuild from persisted entries without recomputing MinHash (bulk band build)."""
@@ -221,14 +291,15 @@ class MemoryIndex:
         for item_id, blob in rows:
             if item_id in self._pos:
                 continue
-            cluster, key, sig = decode_entry(blob)
+            cluster, key, sig, when = decode_entry_timed(blob)
             pos = len(self._ids)
+            self._times.append(when)
             self._ids.append(item_id)
             self._pos[item_id] = pos
             self._keys.append(key)
             self._clusters.append(cluster)
             self._sigs.append(sig.astype("<u4").tobytes())
-            self._exact.setdefault(exact_hash(key), pos)
+            self._exact[exact_hash(key)] = pos
             sigs.append(sig)
         if not sigs:
             return

@@ -10,7 +10,8 @@ parallel, unlike with one global lock. Verification runs in Python under the loc
 a pure Lua script could not do. A lock expires after ``lock_ttl_ms`` if a worker dies.
 
 Keys (``prefix`` = ``marsad:dedup``): ``{p}:items`` hash item_id -> entry bytes (same
-format as ``MemoryIndex.entry``), ``{p}:x:<hash>`` exact key -> first item_id,
+format as ``MemoryIndex.entry``, item time included, so candidate times come with the
+candidate data in the same HMGET), ``{p}:x:<hash>`` exact key -> newest item_id,
 ``{p}:b:<band key>`` list of the newest ``MAX_BUCKET`` item_ids, ``{p}:lock:<bucket>`` lock tokens.
 """
 
@@ -21,9 +22,22 @@ import uuid
 from typing import Any
 
 from marsad.dedup.headline import headline_key
-from marsad.dedup.memory import Assignment, choose_match, decode_entry, encode_entry, exact_hash
+from marsad.dedup.memory import (
+    Assignment,
+    choose_match,
+    decode_entry,
+    decode_entry_timed,
+    encode_entry,
+    exact_hash,
+    in_window,
+)
 from marsad.dedup.minhash import band_keys, signature
-from marsad.dedup.settings import DEFAULT_THRESHOLD, MAX_BUCKET, MAX_CANDIDATES
+from marsad.dedup.settings import (
+    DEFAULT_THRESHOLD,
+    DEFAULT_WINDOW_SECONDS,
+    MAX_BUCKET,
+    MAX_CANDIDATES,
+)
 from marsad.errors import StoreUnavailable
 
 __all__ = ["RedisIndex"]
@@ -59,8 +73,10 @@ class RedisIndex:
         threshold: float = DEFAULT_THRESHOLD,
         lock_ttl_ms: int = 5000,
         lock_wait_s: float = 10.0,
+        window: float | None = DEFAULT_WINDOW_SECONDS,
     ) -> None:
         self.r = client
+        self.window = window
         self.prefix = prefix
         self.threshold = threshold
         self.lock_ttl_ms = lock_ttl_ms
@@ -94,14 +110,20 @@ class RedisIndex:
     def _unlock(self, buckets: list[str], token: str) -> None:
         self._release(keys=[f"{self.prefix}:lock:{b}" for b in buckets], args=[token])
 
-    def assign(self, item_id: str, headline: str, sitename: str | None = None) -> Assignment:
-        """Atomic assign: concurrent variants of one story end in one cluster."""
+    def assign(
+        self, item_id: str, headline: str, sitename: str | None = None, *, when: float | None = None
+    ) -> Assignment:
+        """Atomic assign: concurrent variants of one story end in one cluster.
+
+        ``when`` as in ``MemoryIndex.assign``: matches only within ``window`` seconds.
+        """
         done = self._existing(item_id)
         if done is not None:
             return done
         key = headline_key(headline, sitename)
         if not key:  # no letters or digits: its own cluster, not indexed
-            if self.r.hsetnx(self._items, item_id, encode_entry(item_id, key, signature(key))):
+            blob = encode_entry(item_id, key, signature(key), when)
+            if self.r.hsetnx(self._items, item_id, blob):
                 return Assignment(item_id, None, 0.0, True)
             return self._existing(item_id) or Assignment(item_id, None, 0.0, True)
         sig = signature(key)
@@ -111,12 +133,14 @@ class RedisIndex:
             done = self._existing(item_id)
             if done is not None:
                 return done
-            result = self._assign_locked(item_id, key, sig, buckets)
+            result = self._assign_locked(item_id, key, sig, buckets, when)
         finally:
             self._unlock(buckets, token)
         return result
 
-    def _assign_locked(self, item_id: str, key: str, sig: Any, buckets: list[str]) -> Assignment:
+    def _assign_locked(
+        self, item_id: str, key: str, sig: Any, buckets: list[str], when: float | None
+    ) -> Assignment:
         p = self.prefix
         pipe = self.r.pipeline(transaction=False)
         pipe.get(f"{p}:{buckets[0]}")
@@ -125,8 +149,8 @@ class RedisIndex:
         exact, *lists = pipe.execute()
         match: tuple[str, str, float] | None = None
         if exact is not None:
-            cluster, ckey, _ = decode_entry(self.r.hget(self._items, exact))
-            if ckey == key:
+            cluster, ckey, _, ctime = decode_entry_timed(self.r.hget(self._items, exact))
+            if ckey == key and in_window(when, ctime, self.window):
                 match = (exact.decode(), cluster, 1.0)
         if match is None:
             counts: dict[bytes, int] = {}
@@ -138,8 +162,9 @@ class RedisIndex:
             cands = []
             for m, blob in zip(ranked, blobs, strict=True):
                 if blob is not None:
-                    cluster, ckey, _ = decode_entry(blob)
-                    cands.append((m.decode(), cluster, ckey))
+                    cluster, ckey, _, ctime = decode_entry_timed(blob)
+                    if in_window(when, ctime, self.window):
+                        cands.append((m.decode(), cluster, ckey))
             match = choose_match(key, cands, self.threshold)
         if match is None:
             cluster, matched, score, new = item_id, None, 0.0, True
@@ -147,8 +172,8 @@ class RedisIndex:
             matched, cluster, score = match
             new = False
         pipe = self.r.pipeline(transaction=True)
-        pipe.hset(self._items, item_id, encode_entry(cluster, key, sig))
-        pipe.setnx(f"{p}:{buckets[0]}", item_id)
+        pipe.hset(self._items, item_id, encode_entry(cluster, key, sig, when))
+        pipe.set(f"{p}:{buckets[0]}", item_id)  # newest copy: chains stay on the fast path
         for b in buckets[1:]:
             pipe.rpush(f"{p}:{b}", item_id)
             pipe.ltrim(f"{p}:{b}", -MAX_BUCKET, -1)  # only the newest are ever read

@@ -11,3 +11,8 @@ MAX_CANDIDATES: int = 12
 
 #: Read at most this many most-recent members of one LSH bucket (common word pairs).
 MAX_BUCKET: int = 48
+
+#: A headline may only match an item seen at most this many seconds away from it (None = no
+#: window). Why: generic recurring titles ("gold prices today") would otherwise chain into one
+#: story across months; copies of a copy inside the window keep joining (chaining).
+DEFAULT_WINDOW_SECONDS: float | None = 7 * 86400

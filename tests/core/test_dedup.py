@@ -335,3 +335,79 @@ def test_recurring_titles_on_different_days_stay_apart() -> None:
     assert index.assign("w2", "طقس اليوم الأربعاء: أمطار رعدية على المرتفعات").is_new
     copy = "طقس اليوم الجمعة: أمطار رعدية على المرتفعات - الجوهرة أف أم"
     assert not index.assign("w3", copy).is_new
+
+
+_DAY = 86400.0
+_GOLD = "أسعار الذهب اليوم في مصر"
+_GOLD_COPY = "أسعار الذهب اليوم في مصر | بوابة الأهرام"
+
+
+def _window_cases(make: Any) -> None:
+    """Shared window behaviours for MemoryIndex and RedisIndex (``make`` builds an index)."""
+    far = make()
+    a = far.assign("a", _GOLD, when=1_700_000_000.0)
+    b = far.assign("b", _GOLD_COPY, when=1_700_000_000.0 + 30 * _DAY)
+    assert a.is_new and b.is_new and b.cluster_id != a.cluster_id
+    # Out of order: an item dated before a stored one is also checked against the window.
+    assert far.assign("c", _GOLD, when=1_700_000_000.0 + 28 * _DAY).cluster_id == "b"
+
+    near = make()
+    near.assign("a", _GOLD, when=1_700_000_000.0)
+    got = near.assign("b", _GOLD_COPY, when=1_700_000_000.0 + 2 * _DAY)
+    assert (got.cluster_id, got.matched_id, got.is_new) == ("a", "a", False)
+
+    chain = make()
+    t0 = 1_700_000_000.0
+    assert chain.assign("d0", _GOLD, when=t0).is_new
+    assert chain.assign("d6", _GOLD_COPY, when=t0 + 6 * _DAY).cluster_id == "d0"
+    assert chain.assign("d12", _GOLD, when=t0 + 12 * _DAY).cluster_id == "d0"
+    assert chain.assign("d30", _GOLD, when=t0 + 30 * _DAY).is_new
+
+    timeless = make()
+    timeless.assign("old", _GOLD, when=t0)
+    assert timeless.assign("nt", _GOLD_COPY).cluster_id == "old"
+    assert timeless.assign("late", _GOLD, when=t0 + 90 * _DAY).cluster_id == "old"
+
+
+def test_memory_index_time_window() -> None:
+    _window_cases(lambda: MemoryIndex(window=7 * _DAY))
+    unbounded = MemoryIndex(window=None)
+    unbounded.assign("a", _GOLD, when=0.0)
+    assert unbounded.assign("b", _GOLD, when=365 * _DAY).cluster_id == "a"
+
+
+def test_entry_carries_time_and_old_v1_blobs_restore() -> None:
+    import struct
+
+    src = MemoryIndex()
+    src.assign("a", _GOLD, when=1_700_000_000.0)
+    src.assign("t", "انخفاض أسعار النفط الخام في الأسواق العالمية")
+    dst = MemoryIndex()
+    dst.restore([("a", src.entry("a")), ("t", src.entry("t"))])
+    assert dst.entry("a") == src.entry("a") and dst.entry("t") == src.entry("t")
+    assert dst.assign("b", _GOLD_COPY, when=1_700_000_000.0 + 30 * _DAY).is_new
+    # A version-1 blob (no time field) as stored by earlier releases: timeless after restore.
+    blob = src.entry("a")
+    _, lc, lk = struct.unpack_from("<BHH", blob)
+    head = 5 + lc + lk
+    v1 = b"\x01" + blob[1:head] + blob[head + 8 :]
+    old = MemoryIndex()
+    old.restore([("a", v1)])
+    assert old.assign("c", _GOLD_COPY, when=1_700_000_000.0 + 90 * _DAY).cluster_id == "a"
+
+
+@pytest.mark.redis
+def test_redis_index_time_window(redis_prefix: str) -> None:
+    client = _client()
+    n = iter(range(100))
+    try:
+        _window_cases(
+            lambda: RedisIndex(client, prefix=f"{redis_prefix}:{next(n)}", window=7 * _DAY)
+        )
+        idx = RedisIndex(client, prefix=f"{redis_prefix}:e")
+        idx.assign("a", _GOLD, when=5.0)
+        mem = MemoryIndex()
+        mem.restore([("a", idx.entry("a"))])
+        assert mem.entry("a") == idx.entry("a")
+    finally:
+        client.close()
