@@ -13,11 +13,13 @@ transient errors propagate, so the task wrapper can retry them with backoff.
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 from typing import Literal
 
 from marsad import analyse as core
 from marsad.errors import InternalError, MarsadError, TransientError, retryable_codes
+from marsad.records import Extracted
 from schemas.messages import ArticlePayload
 from schemas.models import DocStatus, Document
 from worker import repo
@@ -108,7 +110,9 @@ def process(services: Services, doc_id: int) -> str:
         try:
             extracted = core.extract(raw_of(doc), services.extract_options)
             key = core.title_key(extracted)
-            assignment = services.dedup.assign(str(doc.id), extracted.title, extracted.sitename)
+            assignment = services.dedup.assign(
+                str(doc.id), extracted.title, extracted.sitename, when=story_time(extracted, doc)
+            )
             analysis = core.analyse(extracted, services.recognizer(), key=key)
             blob = services.dedup.entry(str(doc.id)) if services.dedup_mode == "memory" else None
             saved = repo.save_analysis(
@@ -133,6 +137,17 @@ def process(services: Services, doc_id: int) -> str:
                 raise err from exc  # e.g. the store or Redis went away: retry, don't fail
             repo.mark_failed(session, doc, err)
             return err.code
+
+
+def story_time(extracted: Extracted, doc: Document) -> float:
+    """When the story ran, for the dedup window: its publication date, else when we got it."""
+    if extracted.published_at is not None:
+        day = extracted.published_at
+        return dt.datetime(day.year, day.month, day.day, tzinfo=dt.UTC).timestamp()
+    received = doc.received_at
+    if received.tzinfo is None:  # SQLite returns naive UTC datetimes
+        received = received.replace(tzinfo=dt.UTC)
+    return received.timestamp()
 
 
 def entity_keys(name: str, type_: str) -> tuple[str, list[str]]:

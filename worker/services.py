@@ -82,14 +82,17 @@ def build_services(settings: Settings, *, embedded: bool) -> Services:
     ensure_schema(settings.database_url)
     sessions = session_factory(settings.database_url)
     threshold = settings.dedup_threshold or DEFAULT_THRESHOLD
+    window = settings.dedup_window_days * 86400 if settings.dedup_window_days > 0 else None
     mode = dedup_mode_for(settings, embedded=embedded)
     if mode == "redis":
         import redis
 
         client = redis.Redis.from_url(settings.effective_dedup_redis_url)
-        index: Any = RedisIndex(client, prefix=settings.dedup_prefix, threshold=threshold)
+        index: Any = RedisIndex(
+            client, prefix=settings.dedup_prefix, threshold=threshold, window=window
+        )
     else:
-        index = MemoryIndex(threshold=threshold)
+        index = MemoryIndex(threshold=threshold, window=window)
         with sessions() as session:
             index.restore(repo.dedup_entries(session))
     return Services(settings=settings, sessions=sessions, dedup=index, dedup_mode=mode)

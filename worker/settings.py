@@ -28,6 +28,8 @@ class Settings:
     dedup_redis_url: str = ""  # empty: same server as the broker
     dedup_prefix: str = "marsad:dedup"
     dedup_threshold: float | None = None  # None: marsad.dedup.DEFAULT_THRESHOLD
+    # A headline only joins a story seen within this many days of it (0: no window).
+    dedup_window_days: float = 7.0
     ner_backend: str = "auto"  # builtin | camel | auto
     ner_model_path: str = ""
     camel_data: str = ""  # also read from CAMELTOOLS_DATA

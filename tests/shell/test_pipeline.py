@@ -205,3 +205,21 @@ def test_backoff_honours_retry_after_and_caps() -> None:
     assert backoff_seconds(3, None) == 40.0
     assert backoff_seconds(20, None) == BACKOFF_CAP
     assert backoff_seconds(0, 120.0) == 120.0
+
+
+def test_a_recurring_headline_a_month_later_is_a_new_story(sqlite_url: str) -> None:
+    """The dedup window: same headline 30 days apart -> two stories; 2 days apart -> one."""
+    services = _services(sqlite_url)
+    title = "ارتفاع أسعار الذهب في الأسواق المحلية"
+
+    def article(day: str, extra: str) -> repo.Intake:
+        return repo.Intake(kind="text", content=f"{title}\nنشر في {day}\n{BODY} {extra}")
+
+    first, _ = _run(services, article("1 مارس 2024", "أ"))
+    second, outcome2 = _run(services, article("3 مارس 2024", "ب"))
+    third, outcome3 = _run(services, article("2 أبريل 2024", "ج"))
+    assert outcome2 == "duplicate" and outcome3 == "ok"
+    with services.sessions() as s:
+        assert s.get(Article, second).cluster_id == first
+        assert s.get(Article, third).cluster_id == third
+        assert s.get(Article, third).published_at.isoformat() == "2024-04-02"
