@@ -60,3 +60,17 @@ def wait_for(predicate: Callable[[], bool], timeout: float, what: str, logs: lis
         f"--- {p.name}\n" + p.read_text(errors="replace")[-3000:] for p in logs if p.exists()
     )
     pytest.fail(f"timed out waiting for {what}\n{tails}")
+
+
+def run_marsad(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
+    """One `marsad` CLI call as a user would type it (stdout/stderr captured as text)."""
+    return subprocess.run(
+        [bin_path("marsad"), *args], env=env, cwd=ROOT, capture_output=True, text=True, timeout=120
+    )
+
+
+def migrate(env: dict[str, str]) -> subprocess.CompletedProcess[str]:
+    """The compose file's one-shot `migrate` service, run locally."""
+    result = run_marsad(*compose_command("migrate")[1:], env=env)
+    assert result.returncode == 0, result.stderr
+    return result

@@ -5,16 +5,15 @@ at the server across two worker processes."""
 from __future__ import annotations
 
 import itertools
-import subprocess
 import time
 import uuid
 from pathlib import Path
 from typing import Any
 
 import pytest
-from fleet import ROOT
-from fleet import bin_path as _bin
 from fleet import compose_command as _compose_command
+from fleet import migrate as _migrate
+from fleet import run_marsad as _run_marsad
 from fleet import start as _start
 from fleet import stop as _stop
 from fleet import wait_for as _wait_for
@@ -34,15 +33,7 @@ def env(fleet_env: dict[str, str]) -> dict[str, str]:
         "MARSAD_ALLOW_PRIVATE_HOSTS": "1",  # the outlet is a local test server on 127.0.0.1
         "MARSAD_BEAT_FEEDS_EVERY": "1",
     }
-    migrate = subprocess.run(
-        [_bin("marsad"), *_compose_command("migrate")[1:]],
-        env=values,
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
-    assert migrate.returncode == 0, migrate.stderr
+    _migrate(values)
     return values
 
 
@@ -85,22 +76,15 @@ def test_beat_polls_feed_on_schedule_exactly_once_with_conditional_get(
     logs = [tmp_path / "worker.log", tmp_path / "beat.log"]
     with LocalHTTPServer() as server:
         _site(server, state)
-        add = subprocess.run(
-            [
-                _bin("marsad"),
-                "feeds",
-                "add",
-                server.url("/feed.xml"),
-                "--name",
-                "صدى المدن",
-                "--interval",
-                "10",
-            ],
+        add = _run_marsad(
+            "feeds",
+            "add",
+            server.url("/feed.xml"),
+            "--name",
+            "صدى المدن",
+            "--interval",
+            "10",
             env=env,
-            cwd=ROOT,
-            capture_output=True,
-            text=True,
-            timeout=120,
         )
         assert add.returncode == 0, add.stderr
         procs = [
@@ -173,14 +157,7 @@ def test_per_domain_rate_limit_holds_across_two_worker_processes(
         ]
         try:
             urls = [server.url(f"/news/{i}.html") for i in range(10)]
-            sub = subprocess.run(
-                [_bin("marsad"), "submit", *urls],
-                env=env,
-                cwd=ROOT,
-                capture_output=True,
-                text=True,
-                timeout=120,
-            )
+            sub = _run_marsad("submit", *urls, env=env)
             assert sub.returncode == 0, sub.stderr
             db = env["MARSAD_DATABASE_URL"]
             _wait_for(lambda: _articles(db) == 10, 180, "10 fetched articles", logs)

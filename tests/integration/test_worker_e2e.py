@@ -3,15 +3,14 @@ commands docker-compose.yml runs (migrate, worker-ingest, worker-analysis)."""
 
 from __future__ import annotations
 
-import subprocess
 import time
 import uuid
 from pathlib import Path
 
 import pytest
-from fleet import ROOT
-from fleet import bin_path as _bin
 from fleet import compose_command as _compose_command
+from fleet import migrate as _migrate
+from fleet import run_marsad as _run_marsad
 from fleet import start as _start
 from fleet import stop as _stop
 from fleet import wait_for as _wait_for
@@ -106,15 +105,7 @@ def test_twenty_documents_become_twenty_articles_once(
     fleet_env: dict[str, str], tmp_path: Path
 ) -> None:
     env = fleet_env
-    migrate = subprocess.run(
-        [_bin("marsad"), *_compose_command("migrate")[1:]],
-        env=env,
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
-    assert migrate.returncode == 0, migrate.stderr
+    migrate = _migrate(env)
     assert "revision" in migrate.stdout
 
     docs = tmp_path / "docs"
@@ -137,28 +128,14 @@ def test_twenty_documents_become_twenty_articles_once(
         ),
     ]
     try:
-        submit = subprocess.run(
-            [_bin("marsad"), "submit", str(docs), "--source", "وكالة الاختبار"],
-            env=env,
-            cwd=ROOT,
-            capture_output=True,
-            text=True,
-            timeout=120,
-        )
+        submit = _run_marsad("submit", str(docs), "--source", "وكالة الاختبار", env=env)
         assert submit.returncode == 0, submit.stderr
         assert "submitted 20" in submit.stdout
 
         db = env["MARSAD_DATABASE_URL"]
         _wait_for(lambda: _counts(db) == (20, 20), 240, "20 documents and 20 articles", logs)
 
-        again = subprocess.run(
-            [_bin("marsad"), "submit", str(docs)],
-            env=env,
-            cwd=ROOT,
-            capture_output=True,
-            text=True,
-            timeout=120,
-        )
+        again = _run_marsad("submit", str(docs), env=env)
         assert again.returncode == 0, again.stderr
         time.sleep(2)
         _wait_for(lambda: _queues_drained(env), 120, "queues to drain", logs)
