@@ -32,7 +32,7 @@ from marsad.ner.features import (
     tokenize,
 )
 from marsad.ner.resources import GAZ_FILE, load_resources
-from marsad.ner.tagger import _sentences, propagate
+from marsad.ner.tagger import _sentences, load_cached, propagate
 from marsad.ner.train import chunks, score
 from marsad.records import Entity
 
@@ -56,8 +56,6 @@ N_FEATS = len(_SHAPES) + 3 + 3 * len(_GAZ_CODES) + len(_TRIG) + len(_PHR)
 MAX_CHARS = 16
 _BATCH = 64
 
-_CACHE: dict[Path, NeuralTagger] = {}
-_CACHE_LOCK = threading.Lock()
 
 
 class NeuralModelMissing(PermanentError, FileNotFoundError):
@@ -293,13 +291,7 @@ class NeuralTagger:
     @classmethod
     def load(cls, model_dir: str | Path | None = None) -> NeuralTagger:
         """Load once per directory and reuse: later calls return the cached instance."""
-        path = Path(model_dir).resolve() if model_dir is not None else DEFAULT_MODEL_DIR
-        with _CACHE_LOCK:
-            tagger = _CACHE.get(path)
-            if tagger is None:
-                tagger = cls(path)
-                _CACHE[path] = tagger
-            return tagger
+        return load_cached(cls, model_dir, DEFAULT_MODEL_DIR)
 
     def _crf_params(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         if self._consts is None:

@@ -9,6 +9,7 @@ from __future__ import annotations
 import threading
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Any, TypeVar
 
 from marsad.errors import PermanentError
 from marsad.ner.features import Featurizer, normalize, strip_prep, tokenize
@@ -22,8 +23,20 @@ DEFAULT_MODEL_DIR = Path(__file__).resolve().parent / "models"
 _SENTENCE_END = frozenset({".", "!", "?", "؟", "…"})
 _MAX_SENTENCE = 200  # cap so one run-on paragraph does not become one huge CRF sequence
 
-_CACHE: dict[Path, BuiltinTagger] = {}
+T = TypeVar("T")
+_CACHE: dict[tuple[type, Path], Any] = {}
 _CACHE_LOCK = threading.Lock()
+
+
+def load_cached(cls: type[T], model_dir: str | Path | None, default_dir: Path) -> T:
+    """One instance per tagger class and model folder per process (models load once)."""
+    path = Path(model_dir).resolve() if model_dir is not None else default_dir
+    with _CACHE_LOCK:
+        tagger = _CACHE.get((cls, path))
+        if tagger is None:
+            tagger = cls(path)
+            _CACHE[(cls, path)] = tagger
+        return tagger
 
 
 class ModelMissing(PermanentError, FileNotFoundError):
@@ -52,13 +65,7 @@ class BuiltinTagger:
     @classmethod
     def load(cls, model_dir: str | Path | None = None) -> BuiltinTagger:
         """Load once per directory and reuse: later calls return the cached instance."""
-        path = Path(model_dir).resolve() if model_dir is not None else DEFAULT_MODEL_DIR
-        with _CACHE_LOCK:
-            tagger = _CACHE.get(path)
-            if tagger is None:
-                tagger = cls(path)
-                _CACHE[path] = tagger
-            return tagger
+        return load_cached(cls, model_dir, DEFAULT_MODEL_DIR)
 
     def tag_tokens(self, tokens: list[str]) -> list[str]:
         """BIO tags (``B-PER``, ``I-LOC``, ``O`` ...) for one pre-tokenized sentence."""
