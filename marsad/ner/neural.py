@@ -3,7 +3,10 @@
 Second built-in backend next to the CRF in :mod:`marsad.ner.tagger`, with the same API. Why
 neural: pretrained word vectors from a 10M-word news corpus let it recognise names it never saw
 in the small labelled corpus, and the character CNN reads through Arabic clitics (والقاهرة،
-بمصر). It stays CPU-friendly (one layer, ~1M trainable weights) and ships inside the package.
+بمصر). The whole encoder is pretrained as a language model on the same corpus before the
+supervised fit (:mod:`marsad.ner.pretrain`), which taught it the contexts names occur in
+(+2 dev F1). It stays CPU-friendly (one layer, ~1M trainable weights) and ships inside the
+package.
 
 torch is imported lazily (inside functions) so ``import marsad.ner`` stays light.
 """
@@ -40,12 +43,13 @@ DEFAULT_MODEL_DIR = Path(__file__).resolve().parent / "models" / "neural"
 EMB_FILE = "embeddings.npz"
 WEIGHTS_FILE = "weights.pt"
 META_FILE = "meta.json"
-# Dev-selected run (picks the config and epoch count; dev F1 0.760), then the shipped fit on all
-# of train (dev included) + AQMAR for that many epochs.
+# The encoder is first pretrained as a bidirectional LM on 3M words of ANT news
+# (marsad.ner.pretrain); a dev-selected run (--dev-split tail) picks the epoch count, then the
+# shipped fit uses all of train (dev included) + AQMAR for that many epochs.
 TRAIN_COMMAND = (
     "python -m marsad.ner.train_neural --data /work/shared/data/ner/anercorp-camel "
     "--corpus /work/shared/data/corpus/ant --out marsad/ner/models/neural "
-    "--aqmar /work/shared/data/ner/aqmar --all-epochs 10"
+    "--aqmar /work/shared/data/ner/aqmar --pretrain-tokens 3000000 --all-epochs 8"
 )
 TAGS = ("O", "B-PER", "I-PER", "B-LOC", "I-LOC", "B-ORG", "I-ORG", "B-MISC", "I-MISC")
 _SHAPES = ("AR", "ARD", "LAT", "lat", "NUM", "PUNCT")
@@ -410,31 +414,20 @@ DEFAULT_CONFIG: dict[str, Any] = {
 }
 
 
-def train_model(
+def build_untrained(
     train: Sequence[tuple[list[str], list[str]]],
-    dev: Sequence[tuple[list[str], list[str]]],
     words: Sequence[str],
     vecs: np.ndarray,
-    gaz_dir: Path | None = None,
+    gaz_dir: Path | None,
     config: dict[str, Any] | None = None,
-    epochs: int = 30,
-    patience: int = 6,
-    seed: int = 7,
-    max_seconds: float = 840.0,
-    threads: int = 1,
-    log: Callable[[str], Any] = print,
-) -> tuple[NeuralTagger, float, int]:
-    """Fit on ``train``, keep the epoch with the best dev micro F1 (or last, if no dev).
+) -> tuple[Encoder, Any]:
+    """Encoder (character set from ``train``) and a fresh net whose embeddings are ``vecs``.
 
-    ``gaz_dir`` holds gazetteer.tsv (None: no gazetteer features). Returns the tagger (its
-    gazetteer is copied when saved), the best dev F1 and the number of epochs run.
+    Shared by pretraining and the supervised fit so a pretrained state loads into the net.
     """
     import torch
 
     cfg = {**DEFAULT_CONFIG, **(config or {})}
-    torch.manual_seed(seed)
-    rng = random.Random(seed)
-    torch.set_num_threads(threads)
     char_counts: dict[str, int] = {}
     for toks, _ in train:
         for t in toks:
@@ -449,6 +442,40 @@ def train_model(
     emb[2:] = vecs
     with torch.no_grad():
         net.emb.weight.copy_(torch.from_numpy(emb))
+    return encoder, net
+
+
+def train_model(
+    train: Sequence[tuple[list[str], list[str]]],
+    dev: Sequence[tuple[list[str], list[str]]],
+    words: Sequence[str],
+    vecs: np.ndarray,
+    gaz_dir: Path | None = None,
+    config: dict[str, Any] | None = None,
+    epochs: int = 30,
+    patience: int = 6,
+    seed: int = 7,
+    max_seconds: float = 840.0,
+    threads: int = 1,
+    log: Callable[[str], Any] = print,
+    init_state: dict[str, Any] | None = None,
+) -> tuple[NeuralTagger, float, int]:
+    """Fit on ``train``, keep the epoch with the best dev micro F1 (or last, if no dev).
+
+    ``gaz_dir`` holds gazetteer.tsv (None: no gazetteer features). ``init_state`` starts from
+    a pretrained network built by :func:`build_untrained` on the same ``train``. Returns the
+    tagger (its gazetteer is copied when saved), the best dev F1 and the number of epochs run.
+    """
+    import torch
+
+    cfg = {**DEFAULT_CONFIG, **(config or {})}
+    torch.manual_seed(seed)
+    rng = random.Random(seed)
+    torch.set_num_threads(threads)
+    encoder, net = build_untrained(train, words, vecs, gaz_dir, cfg)
+    if init_state is not None:  # a pretrained encoder (marsad.ner.pretrain)
+        net.load_state_dict(init_state)
+    chars = encoder.chars
     meta: dict[str, Any] = {"chars": chars, "config": cfg, "tags": list(TAGS),
                             "propagate": True, "train_command": TRAIN_COMMAND}
     tagger = NeuralTagger(Path("."), net=net, encoder=encoder, meta=meta)

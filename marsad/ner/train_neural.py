@@ -125,6 +125,34 @@ def _score_test(data: Path, out: Path) -> None:
     loaded.save(out)
 
 
+def split_tail(sents: Sequence[Sentence], frac: float = 1 / 6) -> tuple[list[Sentence],
+                                                                         list[Sentence]]:
+    """Hold out the last ``frac`` of train by tokens: later articles, as the test split is."""
+    total = sum(len(t) for t, _ in sents)
+    acc, cut = 0, len(sents)
+    while cut > 0 and acc < total * frac:
+        cut -= 1
+        acc += len(sents[cut][0])
+    return list(sents[:cut]), list(sents[cut:])
+
+
+def _pretrain(args: argparse.Namespace, fit_set: Sequence[Sentence], words: Sequence[str],
+              vecs: np.ndarray, gaz_dir: Path | None, config: dict) -> dict:
+    """Bidirectional-LM pretraining of a fresh network on --corpus (marsad.ner.pretrain)."""
+    import torch
+
+    from marsad.ner.neural import DEFAULT_CONFIG, build_untrained
+    from marsad.ner.pretrain import corpus_windows, pretrain_encoder
+
+    cfg = {**DEFAULT_CONFIG, **config}
+    torch.manual_seed(args.seed)
+    encoder, net = build_untrained(fit_set, words, vecs, gaz_dir, cfg)
+    wins = corpus_windows(args.corpus, args.pretrain_tokens)
+    print(f"pretrain: {len(wins):,} windows from {args.corpus}", flush=True)
+    return pretrain_encoder(net, encoder, wins, hidden=cfg["hidden"], dim=vecs.shape[1],
+                            threads=args.threads)
+
+
 def main(argv: list[str] | None = None) -> int:
     """CLI: build embeddings (unless present), train with dev early stopping, score test."""
     ap = argparse.ArgumentParser(description="Train the marsad neural Arabic NER tagger.")
@@ -149,6 +177,13 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--all-epochs", type=int, default=0,
                     help="final fit: train on ALL train sentences (dev included) for this many "
                          "epochs (the best epoch of a dev-selected run); no dev score")
+    ap.add_argument("--pretrain-tokens", type=int, default=0,
+                    help="first train the encoder as a bidirectional LM on this many --corpus "
+                         "tokens (marsad.ner.pretrain); 0 = no pretraining")
+    ap.add_argument("--threads", type=int, default=1, help="torch threads")
+    ap.add_argument("--dev-split", choices=("blocks", "tail"), default="blocks",
+                    help="dev hold-out: every 10th block of 50 sentences, or the last sixth of "
+                         "train (closer to the sequential test split)")
     ap.add_argument("--score-only", action="store_true",
                     help="no training: score the model already in --out on test, update meta")
     args = ap.parse_args(argv)
@@ -159,7 +194,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.aqmar:
         for path in sorted(args.aqmar.glob("*.txt")):
             extra.extend(read_conll(path))
-    train, dev = split_dev(train_all)
+    train, dev = split_dev(train_all) if args.dev_split == "blocks" else split_tail(train_all)
     if args.score_only:
         _score_test(args.data, args.out)
         return 0
@@ -174,13 +209,20 @@ def main(argv: list[str] | None = None) -> int:
     words, vecs = load_embeddings(args.w2v_cache)
     print(f"train {len(train)} sents (+{len(extra)} AQMAR), dev {len(dev)}", flush=True)
     gaz_dir = None if args.no_gazetteer else args.gazetteer_dir
+    config = json.loads(args.config)
+    fit_set = (train_all if args.all_epochs else train) + extra
+    init_state = None
+    if args.pretrain_tokens:
+        init_state = _pretrain(args, fit_set, words, vecs, gaz_dir, config)
     if args.all_epochs:
         tagger, _, epochs_run = train_model(
-            train_all + extra, [], words, vecs, gaz_dir=gaz_dir, config=json.loads(args.config),
+            fit_set, [], words, vecs, gaz_dir=gaz_dir, config=config,
             epochs=args.all_epochs, seed=args.seed, max_seconds=float("inf"), log=print,
+            threads=args.threads, init_state=init_state,
         )
         tagger.meta.update({"trained_on": "train (dev included) + AQMAR" if extra else "train",
-                            "epochs": epochs_run, "seed": args.seed, "aqmar": bool(args.aqmar),
+                            "pretrain_tokens": args.pretrain_tokens, "epochs": epochs_run,
+                            "seed": args.seed, "aqmar": bool(args.aqmar),
                             "propagate": not args.no_propagate, "gazetteer": gaz_dir is not None,
                             "train_seconds": round(time.time() - t0)})
         save_model(tagger, args.out, words, vecs, gaz_dir)
@@ -188,9 +230,10 @@ def main(argv: list[str] | None = None) -> int:
             _score_test(args.data, args.out)
         return 0
     tagger, _, epochs_run = train_model(
-        train + extra, dev, words, vecs, gaz_dir=gaz_dir, config=json.loads(args.config),
+        fit_set, dev, words, vecs, gaz_dir=gaz_dir, config=config,
         epochs=args.epochs, patience=args.patience, seed=args.seed,
-        max_seconds=args.max_minutes * 60, log=print,
+        max_seconds=args.max_minutes * 60, log=print, threads=args.threads,
+        init_state=init_state,
     )
     dev_sents = [s for s, _ in dev]
     dev_gold = [t for _, t in dev]
@@ -203,6 +246,7 @@ def main(argv: list[str] | None = None) -> int:
         "dev_micro_f1_document": round(dev_doc["micro"]["f1"], 4),
         "propagate": not args.no_propagate, "epochs": epochs_run, "seed": args.seed,
         "aqmar": bool(args.aqmar), "gazetteer": gaz_dir is not None,
+        "pretrain_tokens": args.pretrain_tokens, "dev_split": args.dev_split,
         "train_seconds": round(time.time() - t0),
     })
     save_model(tagger, args.out, words, vecs, gaz_dir)

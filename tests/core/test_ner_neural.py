@@ -11,7 +11,8 @@ import pytest
 from marsad.ner.neural import DEFAULT_MODEL_DIR, NeuralModelMissing, NeuralTagger, train_model
 
 # Test-split micro F1 (sentence mode) measured for the committed model, minus 0.005 slack.
-QUALITY_GATE_F1 = 0.6897 - 0.005
+QUALITY_GATE_F1 = 0.7242 - 0.005
+ISSUE_BAR_F1 = 0.78  # the issue's bar, document mode (BERT-class models reach about 0.83)
 
 SENTENCES = [
     "أعلنت وزارة الصحة المصرية في القاهرة، صباح الأحد، تسجيل ١٢ إصابة جديدة بالحمى.",
@@ -120,6 +121,22 @@ def test_quality_gate_on_test_split(tagger: NeuralTagger) -> None:
     assert sc["micro"]["f1"] >= QUALITY_GATE_F1, sc["micro"]
 
 
+@pytest.mark.xfail(
+    strict=True,
+    reason="known gap: the best shipped model (0.7315 document mode, see meta.json) is below "
+    "the issue's 0.78 bar; strict, so it fails as a reminder once a model clears the bar",
+)
+def test_issue_bar_on_test_split_document_mode(tagger: NeuralTagger) -> None:
+    from marsad.ner.train import DOC_WINDOW, TEST_FILE, read_conll, score
+
+    test = read_conll(_need_shared() / TEST_FILE)
+    pred: list[list[str]] = []
+    for i in range(0, len(test), DOC_WINDOW):
+        pred.extend(tagger.tag_document([s for s, _ in test[i : i + DOC_WINDOW]]))
+    f1 = score([t for _, t in test], pred)["micro"]["f1"]
+    assert f1 >= ISSUE_BAR_F1, f"micro F1 {f1:.4f} below the {ISSUE_BAR_F1} bar"
+
+
 def test_neural_backend_through_the_factory() -> None:
     from marsad.ner import clear_cache, get_recognizer
 
@@ -131,3 +148,47 @@ def test_neural_backend_through_the_factory() -> None:
     ents = rec.recognize(text)
     assert all(text[e.start : e.end] == e.text for e in ents)
     assert any(e.type == "LOC" and e.text == "القاهرة" for e in ents)
+
+
+def _tiny_setup(tmp_path: Path) -> tuple[list, list[str], np.ndarray, Path]:
+    """A made-up labelled set, vocabulary and a small unlabeled 'news corpus' on disk."""
+    data = [(["زار", "سامر", "حلب"], ["O", "B-PER", "B-LOC"]),
+            (["غادر", "سامر", "دمشق"], ["O", "B-PER", "B-LOC"])]
+    corpus = tmp_path / "corpus" / "outlet"
+    corpus.mkdir(parents=True)
+    pattern = ("زار الوزير مدينة حلب ثم غادر إلى دمشق . " * 3 + "وصل الوفد إلى بيروت . ") * 40
+    for i in range(3):
+        (corpus / f"{i}.txt").write_text(f"عنوان {i}\n{pattern}\n", encoding="utf-8")
+    words = sorted({t for line in [pattern, "زار سامر حلب غادر دمشق"] for t in line.split()})
+    vecs = np.random.default_rng(2).standard_normal((len(words), 8)).astype(np.float32)
+    return data, words, vecs, tmp_path / "corpus"
+
+
+def test_pretraining_lowers_lm_loss_and_feeds_the_supervised_fit(tmp_path: Path) -> None:
+    """The bidirectional LM learns the corpus (its loss falls), and train_model starts from
+    the pretrained weights rather than a fresh network."""
+    import torch
+
+    from marsad.ner.neural import build_untrained
+    from marsad.ner.pretrain import WINDOW, corpus_windows, pretrain_encoder
+
+    data, words, vecs, corpus = _tiny_setup(tmp_path)
+    wins = corpus_windows(corpus, max_tokens=3_000)
+    assert wins and all(len(w) == WINDOW for w in wins)
+    assert corpus_windows(corpus, max_tokens=3_000) == wins  # seeded: reproducible
+    cfg = {"char_dim": 8, "char_filters": 8, "feat_dim": 4, "hidden": 16, "dropout": 0.0,
+           "lr": 0.02, "batch": 2, "word_dropout": 0.0}
+    torch.manual_seed(0)
+    encoder, net = build_untrained(data, words, vecs, None, cfg)
+    before = {k: v.clone() for k, v in net.state_dict().items()}
+    losses: list[float] = []
+    state = pretrain_encoder(net, encoder, wins * 4, hidden=16, dim=8, batch=8,
+                             log=lambda _m: None, losses=losses)
+    assert len(losses) == -(-len(wins) * 4 // 8)
+    assert np.mean(losses[-5:]) < 0.75 * np.mean(losses[:5]), (losses[:5], losses[-5:])
+    assert not torch.equal(state["lstm.weight_ih_l0"], before["lstm.weight_ih_l0"])
+
+    tagger, _, _ = train_model(data, [], words, vecs, config=cfg, epochs=0,
+                               log=lambda _m: None, init_state=state)
+    assert torch.equal(tagger.net.lstm.weight_ih_l0, state["lstm.weight_ih_l0"])
+    assert torch.equal(tagger.net.emb.weight, state["emb.weight"])
