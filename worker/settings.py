@@ -30,7 +30,7 @@ class Settings:
     dedup_threshold: float | None = None  # None: marsad.dedup.DEFAULT_THRESHOLD
     # A headline only joins a story seen within this many days of it (0: no window).
     dedup_window_days: float = 7.0
-    ner_backend: str = "auto"  # builtin | camel | auto
+    ner_backend: str = "auto"  # auto | neural | builtin (the CRF) | camel
     ner_model_path: str = ""
     camel_data: str = ""  # also read from CAMELTOOLS_DATA
     min_text_chars: int = 200

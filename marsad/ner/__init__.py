@@ -2,12 +2,13 @@
 
 Backends:
 
-* ``builtin`` — marsad's own CRF tagger (``marsad.ner.tagger``), small, always shipped;
-* ``neural`` — marsad's own BiLSTM-CRF (``marsad.ner.neural``, needs torch); as accurate as
-  ``builtin`` on ANERcorp today, slower to load, kept as the base for ensembling;
+* ``builtin`` — marsad's own CRF tagger (``marsad.ner.tagger``), small, needs no torch;
+* ``neural`` — marsad's own BiLSTM-CRF with a language-model-pretrained encoder
+  (``marsad.ner.neural``, needs torch); the most accurate shipped model (ANERcorp scores in
+  the README), as fast as the CRF, slower to load;
 * ``camel`` — CAMeL Tools' BERT NER (``marsad.ner.camel_backend``), better but needs the
   ``ner-arabert`` data package; never downloaded by marsad;
-* ``auto`` — ``camel`` when a CAMeL model is found and loads, else ``builtin``.
+* ``auto`` — ``camel`` when a CAMeL model is found and loads, else ``neural``, else ``builtin``.
 
 ``model_path`` is the model directory of the chosen backend. With ``auto`` it is taken as a
 CAMeL model when it looks like one (has ``config.json``), else handed to the builtin tagger.
@@ -137,16 +138,21 @@ def get_recognizer(backend: str = "auto", model_path: str | None = None,
             return rec
         camel_path = model_path if _looks_like_camel_model(model_path) else None
         builtin_path = None if camel_path else model_path
-        try:
-            rec = get_recognizer("camel", camel_path, camel_data)
-        except BackendUnavailable as camel_exc:
-            log.info("NER auto: CAMeL backend not used (%s); using builtin", camel_exc)
+        # Best first. A model_path that is not a CAMeL model is a CRF model directory.
+        candidates: list[tuple[str, tuple[Any, ...]]] = [("camel", (camel_path, camel_data))]
+        if builtin_path is None:
+            candidates.append(("neural", (None,)))
+        candidates.append(("builtin", (builtin_path,)))
+        reasons: list[str] = []
+        for name, args in candidates:
             try:
-                rec = get_recognizer("builtin", builtin_path)
-            except BackendUnavailable as builtin_exc:
-                raise BackendUnavailable(
-                    f"no NER backend available: camel: {camel_exc}; builtin: {builtin_exc}"
-                ) from builtin_exc
+                rec = get_recognizer(name, *args)
+                break
+            except BackendUnavailable as exc:
+                log.info("NER auto: %s backend not used (%s)", name, exc)
+                reasons.append(f"{name}: {exc}")
+        else:
+            raise BackendUnavailable("no NER backend available: " + "; ".join(reasons))
         _CACHE[auto_key] = rec
         return rec
 
@@ -163,11 +169,13 @@ def backend_status(camel_data: str | None = None, model_path: str | None = None)
     Shape::
 
         {"builtin": {"available": bool, "reason": str | None},
+         "neural": {"available": bool, "reason": str | None},
          "camel": {"available": bool, "reason": str | None, "model_dir": str | None},
-         "auto": "camel" | "builtin" | None}
+         "auto": "camel" | "neural" | "builtin" | None}
 
-    The builtin model is loaded (it is small) and cached; for CAMeL the model directory is
-    located and camel-tools imported offline, but the BERT weights are not loaded.
+    The builtin model is loaded (it is small) and cached; the neural one is only checked
+    (torch importable, model files present); for CAMeL the model directory is located and
+    camel-tools imported offline, but the BERT weights are not loaded.
     """
     from marsad.ner.camel_backend import find_camel_model, import_camel_ner
 
@@ -190,5 +198,27 @@ def backend_status(camel_data: str | None = None, model_path: str | None = None)
     except BackendUnavailable as exc:
         camel["reason"] = str(exc)
 
-    auto = "camel" if camel["available"] else ("builtin" if builtin["available"] else None)
-    return {"builtin": builtin, "camel": camel, "auto": auto}
+    neural: dict[str, Any] = {"available": False, "reason": None}
+    if builtin_path is not None:
+        neural["reason"] = "a custom model_path is used (a CRF model directory)"
+    else:
+        neural["reason"] = _neural_missing()
+        neural["available"] = neural["reason"] is None
+
+    order = (("camel", camel), ("neural", neural), ("builtin", builtin))
+    auto = next((name for name, st in order if st["available"]), None)
+    return {"builtin": builtin, "neural": neural, "camel": camel, "auto": auto}
+
+
+def _neural_missing() -> str | None:
+    """Why the packaged neural model cannot run here, without importing torch (None: it can)."""
+    import importlib.util
+
+    from marsad.ner.neural import DEFAULT_MODEL_DIR, EMB_FILE, META_FILE, WEIGHTS_FILE
+
+    if importlib.util.find_spec("torch") is None:
+        return "torch is not installed"
+    for name in (EMB_FILE, WEIGHTS_FILE, META_FILE):
+        if not (DEFAULT_MODEL_DIR / name).is_file():
+            return f"neural NER model file missing: {DEFAULT_MODEL_DIR / name}"
+    return None

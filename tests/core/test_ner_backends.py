@@ -69,8 +69,13 @@ def test_builtin_recognizer_is_loaded_once_and_cached(monkeypatch):
     assert first.recognize("اشتباكات في طرابلس") == [Entity("طرابلس", "LOC", 12, 18)]
 
 
+def _no_neural(model_path):
+    raise BackendUnavailable("neural NER model could not be loaded: torch is not installed")
+
+
 def test_auto_falls_back_to_builtin_when_no_camel_model(monkeypatch, tmp_path):
     builtin_calls: list[str | None] = []
+    monkeypatch.setattr(ner, "_load_neural", _no_neural)
     monkeypatch.setattr(
         ner, "_load_builtin", lambda p: builtin_calls.append(p) or _FakeTagger()
     )
@@ -78,6 +83,26 @@ def test_auto_falls_back_to_builtin_when_no_camel_model(monkeypatch, tmp_path):
     assert rec.name == "builtin"
     assert ner.get_recognizer("auto", camel_data=str(tmp_path)) is rec
     assert builtin_calls == [None]
+
+
+def test_auto_prefers_neural_over_the_crf(monkeypatch, tmp_path):
+    class FakeNeural:
+        name = "neural"
+
+        def recognize(self, text):
+            return []
+
+    neural_calls: list[str | None] = []
+    monkeypatch.setattr(ner, "_load_neural", lambda p: neural_calls.append(p) or FakeNeural())
+    monkeypatch.setattr(ner, "_load_builtin", lambda p: pytest.fail("CRF must not load"))
+    rec = ner.get_recognizer("auto", camel_data=str(tmp_path))
+    assert rec.name == "neural"
+    assert neural_calls == [None]
+    # a custom model_path is a CRF model directory: auto hands it to the CRF, not the neural
+    ner.clear_cache()
+    monkeypatch.setattr(ner, "_load_builtin", lambda p: _FakeTagger())
+    assert ner.get_recognizer("auto", model_path=str(tmp_path)).name == "builtin"
+    assert neural_calls == [None]
 
 
 def test_auto_prefers_camel_when_it_loads(monkeypatch):
@@ -92,6 +117,7 @@ def test_auto_prefers_camel_when_it_loads(monkeypatch):
         ner, "_load_camel", lambda p, d: camel_calls.append((p, d)) or FakeCamel()
     )
     monkeypatch.setattr(ner, "_load_builtin", lambda p: pytest.fail("builtin must not load"))
+    monkeypatch.setattr(ner, "_load_neural", lambda p: pytest.fail("neural must not load"))
     rec = ner.get_recognizer("auto", camel_data="/data/camel")
     assert rec.name == "camel"
     assert ner.get_recognizer("camel", camel_data="/data/camel") is rec
@@ -115,10 +141,12 @@ def test_auto_reports_both_reasons_when_nothing_works(monkeypatch, tmp_path):
         raise BackendUnavailable("builtin NER tagger is not installed")
 
     monkeypatch.setattr(ner, "_load_builtin", broken)
+    monkeypatch.setattr(ner, "_load_neural", _no_neural)
     with pytest.raises(BackendUnavailable) as info:
         ner.get_recognizer("auto", camel_data=str(tmp_path))
     message = str(info.value)
     assert message.startswith("no NER backend available: camel: no CAMeL Tools NER model found")
+    assert "; neural: neural NER model could not be loaded: torch is not installed; " in message
     assert message.endswith("builtin: builtin NER tagger is not installed")
 
 
@@ -127,14 +155,24 @@ def test_backend_status_reports_reasons(monkeypatch, tmp_path):
         raise BackendUnavailable("builtin NER model could not be loaded from /nowhere")
 
     monkeypatch.setattr(ner, "_load_builtin", broken)
+    monkeypatch.setattr(ner, "_neural_missing", lambda: "torch is not installed")
     status = ner.backend_status(camel_data=str(tmp_path))
     assert status["auto"] is None
+    assert status["neural"] == {"available": False, "reason": "torch is not installed"}
     assert status["builtin"] == {
         "available": False,
         "reason": "builtin NER model could not be loaded from /nowhere",
     }
     assert status["camel"]["available"] is False
     assert "missing" in status["camel"]["reason"]
+
+
+def test_backend_status_finds_the_packaged_neural_model(tmp_path):
+    status = ner.backend_status(camel_data=str(tmp_path))
+    assert status["neural"] == {"available": True, "reason": None}
+    assert status["auto"] == "neural"
+    custom = ner.backend_status(model_path=str(tmp_path))  # a CRF directory: not the neural
+    assert custom["neural"]["available"] is False and custom["auto"] != "neural"
 
 
 def test_builtin_backend_with_packaged_model():
