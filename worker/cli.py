@@ -24,7 +24,7 @@ app = typer.Typer(
 db_app = typer.Typer(help="Database maintenance.", no_args_is_help=True)
 app.add_typer(db_app, name="db")
 out = Console(soft_wrap=True)
-err = Console(stderr=True)
+err = Console(stderr=True, soft_wrap=True)  # error lines stay whole for grep and logs
 
 Paths = Annotated[list[str], typer.Argument(help="Files, directories (recursive) or http(s) URLs.")]
 DbOpt = Annotated[
