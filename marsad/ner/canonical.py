@@ -316,6 +316,8 @@ def _strip_titles(folded: list[str]) -> int:
                 k = _title_length([rest, *folded[1:]], 0)
                 if k:
                     break
+        if not k and folded[i] in _QUALIFIERS:
+            k = 1  # the rest of a title a tagger cut off: "[اللواء] المتقاعد سامح الدسوقي"
         if not k:
             break
         i += k
