@@ -192,3 +192,14 @@ def test_pretraining_lowers_lm_loss_and_feeds_the_supervised_fit(tmp_path: Path)
                                log=lambda _m: None, init_state=state)
     assert torch.equal(tagger.net.lstm.weight_ih_l0, state["lstm.weight_ih_l0"])
     assert torch.equal(tagger.net.emb.weight, state["emb.weight"])
+
+
+def test_tail_dev_split_holds_out_the_last_sixth_in_order() -> None:
+    from marsad.ner.train_neural import split_tail
+
+    sents = [([f"w{i}"] * (i % 7 + 1), ["O"] * (i % 7 + 1)) for i in range(60)]
+    train, dev = split_tail(sents)
+    assert train + dev == sents  # nothing lost, order kept: dev is the end of the corpus
+    total = sum(len(t) for t, _ in sents)
+    dev_tokens = sum(len(t) for t, _ in dev)
+    assert dev_tokens >= total / 6 > dev_tokens - len(dev[0][0])  # the smallest such tail
