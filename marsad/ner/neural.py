@@ -203,7 +203,8 @@ def _build_net(n_words: int, dim: int, n_chars: int, cfg: dict[str, Any]) -> Any
             self.start = nn.Parameter(torch.zeros(k))
             self.end = nn.Parameter(torch.zeros(k))
 
-        def emissions(self, x: dict[str, Any]) -> Any:
+        def encode(self, x: dict[str, Any]) -> Any:
+            """BiLSTM states (B, T, 2*hidden): what pretraining and tagging share."""
             ch = self.cemb(x["chars"]).transpose(1, 2)  # U, C, L
             cvec = torch.relu(self.conv(ch)).max(dim=2).values  # U, F
             h = torch.cat(
@@ -219,7 +220,10 @@ def _build_net(n_words: int, dim: int, n_chars: int, cfg: dict[str, Any]) -> Any
             out, _ = nn.utils.rnn.pad_packed_sequence(
                 out, batch_first=True, total_length=h.shape[1]
             )
-            return self.out(self.drop(out))
+            return out
+
+        def emissions(self, x: dict[str, Any]) -> Any:
+            return self.out(self.drop(self.encode(x)))
 
         def nll(self, em: Any, tags: Any, mask: Any) -> Any:
             """CRF negative log-likelihood summed over the batch."""

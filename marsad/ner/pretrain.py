@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import random
 import time
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -47,17 +47,10 @@ def corpus_windows(corpus_dir: Path, max_tokens: int, seed: int = 3) -> list[lis
     return wins
 
 
-def _batches(wins: Sequence[list[str]], size: int) -> Iterator[Sequence[list[str]]]:
-    for i in range(0, len(wins), size):
-        yield wins[i : i + size]
-
-
 def pretrain_encoder(
     net: Any,
     encoder: Any,
     windows: Sequence[list[str]],
-    hidden: int,
-    dim: int,
     seed: int = 3,
     batch: int = 32,
     threads: int = 1,
@@ -76,6 +69,7 @@ def pretrain_encoder(
     torch.manual_seed(seed)
     torch.set_num_threads(threads)
     np_rng = np.random.default_rng(seed)
+    hidden, dim = net.lstm.hidden_size, net.emb.embedding_dim
     vocab = min(TARGET_VOCAB, net.emb.num_embeddings - 2)
     proj_f, proj_b = nn.Linear(hidden, dim), nn.Linear(hidden, dim)
     out_emb = nn.Embedding(vocab + 2, dim)
@@ -93,14 +87,10 @@ def pretrain_encoder(
     every = max(1, len(windows) // batch // 10)
     net.train()
     t0 = time.time()
-    for step, wins in enumerate(_batches(windows, batch)):
-        x = {k: torch.from_numpy(a) for k, a in encoder.batch(wins).items()}
-        ch = net.cemb(x["chars"]).transpose(1, 2)
-        cvec = torch.relu(net.conv(ch)).max(dim=2).values
-        h = torch.cat([net.emb(x["wid"]), net.emb(x["sid"]), cvec[x["uid"]],
-                       torch.relu(net.fproj(x["feats"]))], dim=-1)
-        out, _ = net.lstm(net.drop(h))
-        out = net.drop(out)
+    for step, start in enumerate(range(0, len(windows), batch)):
+        arrays = encoder.batch(windows[start : start + batch])
+        x = {k: torch.from_numpy(a) for k, a in arrays.items()}
+        out = net.drop(net.encode(x))
         neg = torch.from_numpy(np_rng.choice(ids, NEGATIVES, p=weights))
         loss = torch.zeros(())
         # forward state at t predicts word t+1; backward state at t+1 predicts word t

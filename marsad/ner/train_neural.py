@@ -149,8 +149,7 @@ def _pretrain(args: argparse.Namespace, fit_set: Sequence[Sentence], words: Sequ
     encoder, net = build_untrained(fit_set, words, vecs, gaz_dir, cfg)
     wins = corpus_windows(args.corpus, args.pretrain_tokens)
     print(f"pretrain: {len(wins):,} windows from {args.corpus}", flush=True)
-    return pretrain_encoder(net, encoder, wins, hidden=cfg["hidden"], dim=vecs.shape[1],
-                            threads=args.threads)
+    return pretrain_encoder(net, encoder, wins, threads=args.threads)
 
 
 def main(argv: list[str] | None = None) -> int:

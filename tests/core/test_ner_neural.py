@@ -182,7 +182,7 @@ def test_pretraining_lowers_lm_loss_and_feeds_the_supervised_fit(tmp_path: Path)
     encoder, net = build_untrained(data, words, vecs, None, cfg)
     before = {k: v.clone() for k, v in net.state_dict().items()}
     losses: list[float] = []
-    state = pretrain_encoder(net, encoder, wins * 4, hidden=16, dim=8, batch=8,
+    state = pretrain_encoder(net, encoder, wins * 4, batch=8,
                              log=lambda _m: None, losses=losses)
     assert len(losses) == -(-len(wins) * 4 // 8)
     assert np.mean(losses[-5:]) < 0.75 * np.mean(losses[:5]), (losses[:5], losses[-5:])
