@@ -214,11 +214,9 @@ def _neural_missing() -> str | None:
     """Why the packaged neural model cannot run here, without importing torch (None: it can)."""
     import importlib.util
 
-    from marsad.ner.neural import DEFAULT_MODEL_DIR, EMB_FILE, META_FILE, WEIGHTS_FILE
+    from marsad.ner.neural import DEFAULT_MODEL_DIR, missing_file
 
     if importlib.util.find_spec("torch") is None:
         return "torch is not installed"
-    for name in (EMB_FILE, WEIGHTS_FILE, META_FILE):
-        if not (DEFAULT_MODEL_DIR / name).is_file():
-            return f"neural NER model file missing: {DEFAULT_MODEL_DIR / name}"
-    return None
+    missing = missing_file(DEFAULT_MODEL_DIR)
+    return f"neural NER model file missing: {missing}" if missing else None

@@ -385,15 +385,20 @@ def load_embeddings(path: Path) -> tuple[list[str], np.ndarray]:
         return words, q.astype(np.float32) * scale[:, None]
 
 
+def missing_file(model_dir: Path) -> Path | None:
+    """The first file a model directory lacks (None: complete); checks without torch."""
+    return next((model_dir / name for name in (EMB_FILE, WEIGHTS_FILE, META_FILE, GAZ_FILE)
+                 if not (model_dir / name).is_file()), None)
+
+
 def _load(model_dir: Path) -> tuple[Any, Encoder, dict[str, Any]]:
     import torch
 
-    for name in (EMB_FILE, WEIGHTS_FILE, META_FILE, GAZ_FILE):
-        if not (model_dir / name).is_file():
-            raise NeuralModelMissing(
-                f"neural NER model file missing: {model_dir / name}. Train it with: "
-                f"{TRAIN_COMMAND}"
-            )
+    missing = missing_file(model_dir)
+    if missing is not None:
+        raise NeuralModelMissing(
+            f"neural NER model file missing: {missing}. Train it with: {TRAIN_COMMAND}"
+        )
     meta = json.loads((model_dir / META_FILE).read_text(encoding="utf-8"))
     words, vecs = load_embeddings(model_dir / EMB_FILE)
     encoder = Encoder(words, meta["chars"], Featurizer(load_resources(model_dir,
