@@ -37,6 +37,7 @@ from marsad.ner.train import (
     read_conll,
     score,
     split_dev,
+    split_tail,
 )
 
 W2V_CACHE = Path(tempfile.gettempdir()) / "marsad_ner_w2v.npz"
@@ -123,17 +124,6 @@ def _score_test(data: Path, out: Path) -> None:
     loaded.meta["test_micro_f1_sentence"] = round(test_sc["micro"]["f1"], 4)
     loaded.meta["test_micro_f1_document"] = round(doc_sc["micro"]["f1"], 4)
     loaded.save(out)
-
-
-def split_tail(sents: Sequence[Sentence], frac: float = 1 / 6) -> tuple[list[Sentence],
-                                                                         list[Sentence]]:
-    """Hold out the last ``frac`` of train by tokens: later articles, as the test split is."""
-    total = sum(len(t) for t, _ in sents)
-    acc, cut = 0, len(sents)
-    while cut > 0 and acc < total * frac:
-        cut -= 1
-        acc += len(sents[cut][0])
-    return list(sents[:cut]), list(sents[cut:])
 
 
 def _pretrain(args: argparse.Namespace, fit_set: Sequence[Sentence], words: Sequence[str],

@@ -195,7 +195,7 @@ def test_pretraining_lowers_lm_loss_and_feeds_the_supervised_fit(tmp_path: Path)
 
 
 def test_tail_dev_split_holds_out_the_last_sixth_in_order() -> None:
-    from marsad.ner.train_neural import split_tail
+    from marsad.ner.train import split_tail
 
     sents = [([f"w{i}"] * (i % 7 + 1), ["O"] * (i % 7 + 1)) for i in range(60)]
     train, dev = split_tail(sents)
