@@ -40,7 +40,7 @@ from marsad.arabic.sentences import sentence_spans
 from marsad.quantities import normalize_word
 from marsad.records import Attribution, Entity, SourceKind
 
-__all__ = ["classify_source", "find_attributions"]
+__all__ = ["classify_source", "find_attributions", "search_name"]
 
 
 def _forms(*groups: str) -> dict[str, str]:
@@ -930,3 +930,22 @@ def find_attributions(text: str, entities: Sequence[Entity] = ()) -> list[Attrib
     if not text.strip():
         return []
     return _Parser(text, entities).run()
+
+
+# A short alias in brackets or quotes right after a source: ``(سانا)``، ``«واس»``.
+_ALIAS = re.compile(r"\s*[(«\"“]\s*([^()«»\"“”\n]{2,30}?)\s*[)»\"”]")
+
+
+def search_name(text: str, att: Attribution) -> str:
+    """The cited source's name for search: ``source`` plus a bracketed alias right after it.
+
+    Agencies are usually named in full with their acronym after (``الوكالة العربية السورية
+    للأنباء (سانا)``); the extracted source stops before the brackets, and an analyst looking
+    for ``سانا`` must still find the citation. Aliases of more than three words are ignored.
+    """
+    if att.source_end is None:
+        return att.source
+    m = _ALIAS.match(text, att.source_end)
+    if m and len(m.group(1).split()) <= 3:
+        return f"{att.source} {m.group(1)}"
+    return att.source

@@ -228,6 +228,8 @@ class AttributionRow(Base):
     id: Mapped[int] = mapped_column(Id, primary_key=True)
     article_id: Mapped[int] = mapped_column(ForeignKey("articles.id"), index=True)
     source: Mapped[str] = mapped_column(Text)
+    # marsad.ner.canonical.phrase_key(source): what `marsad articles --cited` searches
+    source_key: Mapped[str] = mapped_column(Text, default="", server_default="")
     source_kind: Mapped[str] = mapped_column(String(20), index=True)
     cue: Mapped[str] = mapped_column(String(50))
     denial: Mapped[bool] = mapped_column(Boolean, default=False)

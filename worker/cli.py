@@ -529,6 +529,14 @@ def articles(
     entity: Annotated[
         str | None, typer.Option(help="Articles mentioning this entity (any spelling/title).")
     ] = None,
+    cited: Annotated[
+        str | None,
+        typer.Option(help="Articles citing a source whose name contains these words "
+                          "(any spelling): `--cited سانا`, `--cited \"مصادر عسكرية\"`."),
+    ] = None,
+    denials: Annotated[
+        bool, typer.Option("--denials", help="Only articles reporting a denial (by --cited).")
+    ] = False,
     cluster: Annotated[int | None, typer.Option(help="Articles of this story cluster.")] = None,
     limit: Annotated[int, typer.Option()] = 100,
     fmt: Fmt = "table",
@@ -536,6 +544,12 @@ def articles(
     """List stored articles."""
     from worker import repo
     from worker.services import build_services
+
+    if cited is not None:
+        from marsad.ner.canonical import phrase_key
+
+        if not phrase_key(cited):
+            raise typer.BadParameter("give at least one word of the source", param_hint="--cited")
 
     services = build_services(_settings(db), embedded=True)
     with services.sessions() as session:
@@ -550,11 +564,20 @@ def articles(
             until=_date(until, "--until"),
             source=source,
             entity_keys=keys,
+            cited=cited,
+            denials=denials,
             cluster=cluster,
             limit=limit,
         )
         records = [_article_record(a) for a in rows]
-    _emit(records, fmt, ["id", "published_at", "source", "cluster", "duplicate", "title"])
+        columns = ["id", "published_at", "source", "cluster", "duplicate", "title"]
+        if cited is not None or denials:  # show who is cited, and how
+            found = repo.citations(session, [a.id for a in rows], cited=cited, denials=denials)
+            for rec in records:
+                rec["citations"] = found[rec["id"]]
+                rec["cited"] = "; ".join(f"{c['cue']} {c['source']}" for c in rec["citations"])
+            columns.append("cited")
+    _emit(records, fmt, columns)
 
 
 def _article_record(a: Any) -> dict[str, Any]:

@@ -15,7 +15,9 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from marsad.attribution import search_name
 from marsad.errors import MarsadError
+from marsad.ner.canonical import phrase_key
 from marsad.records import Analysis
 from schemas.models import (
     Article,
@@ -193,6 +195,7 @@ def save_analysis(
             AttributionRow(
                 article_id=doc.id,
                 source=att.source,
+                source_key=phrase_key(search_name(ex.text, att)),
                 source_kind=att.source_kind,
                 cue=att.cue,
                 denial=att.denial,
@@ -238,9 +241,17 @@ def query_articles(
     until: dt.date | None = None,
     source: str | None = None,
     entity_keys: Sequence[str] | None = None,
+    cited: str | None = None,
+    denials: bool = False,
     cluster: int | None = None,
     limit: int = 100,
 ) -> list[Article]:
+    """Articles matching every filter given, oldest first.
+
+    ``cited`` keeps articles that cite a source whose name contains these words (spelling
+    folded, word-aligned: ``سانا`` matches ``وكالة سانا``, not ``إحسانا``); ``denials`` keeps
+    articles with a denial (by that source, with ``cited``).
+    """
     stmt: Select[tuple[Article]] = select(Article).order_by(Article.id)
     if since:
         stmt = stmt.where(Article.published_at >= since)
@@ -257,7 +268,40 @@ def query_articles(
             .where(EntityKey.key.in_(list(entity_keys)))
         )
         stmt = stmt.where(Article.id.in_(matching))
+    if cited is not None or denials:
+        if cited is not None and not phrase_key(cited):  # no words: nothing can match
+            return []
+        citing = select(AttributionRow.article_id).where(*_citation_filter(cited, denials))
+        stmt = stmt.where(Article.id.in_(citing))
     return list(session.scalars(stmt.limit(limit)))
+
+
+def _citation_filter(cited: str | None, denials: bool) -> list[Any]:
+    conds: list[Any] = []
+    if cited is not None:
+        conds.append(AttributionRow.source_key.contains(phrase_key(cited), autoescape=True))
+    if denials:
+        conds.append(AttributionRow.denial.is_(True))
+    return conds
+
+
+def citations(
+    session: Session, article_ids: Sequence[int], *, cited: str | None, denials: bool
+) -> dict[int, list[dict[str, Any]]]:
+    """The attributions that made each article match ``cited``/``denials``, in text order."""
+    out: dict[int, list[dict[str, Any]]] = {i: [] for i in article_ids}
+    if not article_ids:
+        return out
+    rows = session.scalars(
+        select(AttributionRow)
+        .where(AttributionRow.article_id.in_(list(article_ids)),
+               *_citation_filter(cited, denials))
+        .order_by(AttributionRow.article_id, AttributionRow.start, AttributionRow.id)
+    )
+    for r in rows:
+        out[r.article_id].append({"source": r.source, "source_kind": r.source_kind,
+                                  "cue": r.cue, "denial": r.denial, "sentence": r.sentence})
+    return out
 
 
 def query_stories(

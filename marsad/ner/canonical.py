@@ -83,6 +83,17 @@ def fold(text: str) -> str:
     return _fold_clean(_clean(text))
 
 
+def phrase_key(text: str) -> str:
+    """Folded words of a phrase between single spaces, with a space at each end.
+
+    For word-aligned substring search (``marsad articles --cited سانا`` finds the source
+    ``وكالة "سانا"``): spelling variants fold together, punctuation and diacritics go, and the
+    outer spaces keep a query word from matching inside a longer word. Empty for no words.
+    """
+    words = _TOKEN_RE.findall(fold(text))
+    return f" {' '.join(words)} " if words else ""
+
+
 def _fold_all(words: str) -> frozenset[str]:
     return frozenset(fold(w) for w in words.split())
 

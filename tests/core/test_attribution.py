@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from marsad.arabic.sentences import sentence_spans, split_sentences
-from marsad.attribution import classify_source, find_attributions
+from marsad.attribution import classify_source, find_attributions, search_name
 from marsad.records import Entity
 
 BENCH = Path(__file__).resolve().parents[2] / "bench" / "attribution_bench.py"
@@ -213,3 +213,20 @@ def test_fused_document_noun_and_reporter_recipient() -> None:
         ("تقارير إعلامية محلية", "anonymous", False)]
     assert _triples("وأكد مصدر أمني لمراسل الإذاعة أن المشتبه به اعتقل.") == [
         ("مصدر أمني", "anonymous", False)]
+
+
+@pytest.mark.parametrize(
+    ("text", "name"),
+    [
+        ("ذكرت الوكالة العربية السورية للأنباء (سانا) أن الانفجار وقع فجراً.",
+         "الوكالة العربية السورية للأنباء سانا"),
+        ("وقالت وكالة الأنباء السعودية «واس» إن الاجتماع انتهى.", "وكالة الأنباء السعودية واس"),
+        ("قال المرصد السوري لحقوق الإنسان إن الاشتباكات تواصلت.", "المرصد السوري لحقوق الإنسان"),
+        # brackets holding a whole clause are not a name
+        ("أعلنت وزارة الصحة (التي تتابع تفشي الوباء منذ شهرين) تسجيل إصابات جديدة.",
+         "وزارة الصحة"),
+    ],
+)
+def test_search_name_adds_a_bracketed_alias(text: str, name: str) -> None:
+    att = find_attributions(text)[0]
+    assert search_name(text, att) == name

@@ -16,6 +16,7 @@ from marsad.ner.canonical import (
     display_name,
     fold,
     index_keys,
+    phrase_key,
     query_keys,
 )
 from marsad.records import Entity
@@ -399,3 +400,15 @@ def test_clitic_in_front_of_a_sahel_country_is_stripped() -> None:
     assert display_name("وتشاد", "LOC") == "تشاد"
     assert canonical_key("والنيجر", "LOC") == canonical_key("النيجر", "LOC")
     assert display_name("وهران", "LOC") == "وهران"  # a city that starts with و keeps it
+
+
+def test_phrase_key_folds_spelling_and_keeps_word_edges() -> None:
+    assert phrase_key("وكالة «سانا»") == " وكاله سانا "
+    assert phrase_key("الوكالةُ العربيّة السوريّة للأنباء") == phrase_key(
+        "الوكاله العربية السورية للانباء"
+    )
+    assert phrase_key("مصادرُ عسكريةٌ، تركية") == " مصادر عسكريه تركيه "
+    # outer spaces make substring search word-aligned
+    assert phrase_key("سانا") in phrase_key("نقلت وكالة سانا")
+    assert phrase_key("سانا") not in phrase_key("قدم إحسانا للناس")
+    assert phrase_key("") == phrase_key(" ... «» ") == ""

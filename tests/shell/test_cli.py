@@ -198,6 +198,55 @@ def test_articles_by_entity_finds_all_spellings(tmp_path: Path) -> None:
     assert nobody.returncode == 0 and nobody.stdout == ""
 
 
+def test_articles_by_cited_source_and_denials(tmp_path: Path) -> None:
+    """`--cited` finds who cites a source under any spelling or longer name; `--denials`
+    narrows to articles where a source denies."""
+    db = f"sqlite:///{tmp_path / 'cited.db'}"
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    body = (
+        "وأوضح التقرير أن الحركة في الميناء عادت إلى طبيعتها بعد ظهر اليوم، وأن السفن "
+        "المنتظرة بدأت تفريغ حمولتها تدريجيا وسط إجراءات أمنية مشددة حول الأرصفة والمخازن "
+        "القريبة من المدخل الشمالي."
+    )
+    (docs / "a.txt").write_text(
+        f"انفجار في ميناء اللاذقية\nذكرت الوكالة العربية السورية للأنباء (سانا) أن انفجارا "
+        f"وقع في ميناء اللاذقية صباح الأحد. {body}\n", encoding="utf-8")
+    (docs / "b.txt").write_text(
+        f"دمشق تنفي استهداف الميناء\nونفت مصادر عسكرية سورية أن يكون الميناء قد تعرض لقصف، "
+        f"بحسب وكالة سانا. {body}\n", encoding="utf-8")
+    (docs / "c.txt").write_text(
+        f"أمطار غزيرة في تونس\nقال المعهد الوطني للرصد الجوي إن أمطارا غزيرة ستهطل على "
+        f"العاصمة تونس يوم الاثنين. {body}\n", encoding="utf-8")
+    assert run("ingest", str(docs), "--db", db).returncode == 0
+
+    def titles(*args: str) -> list[str]:
+        res = run("articles", "--db", db, "--format", "json", *args)
+        assert res.returncode == 0, res.stderr
+        return sorted(json.loads(x)["title"] for x in res.stdout.splitlines())
+
+    both = ["انفجار في ميناء اللاذقية", "دمشق تنفي استهداف الميناء"]
+    assert titles("--cited", "سانا") == both
+    assert titles("--cited", "الوكالة العربية السورية للانباء") == [both[0]]
+    assert titles("--cited", "مصادر عسكرية") == [both[1]]
+    assert titles("--cited", "مصادر عسكرية", "--denials") == [both[1]]
+    shown = run("articles", "--db", db, "--format", "json", "--cited", "سانا")
+    cites = {json.loads(x)["title"]: json.loads(x)["citations"] for x in shown.stdout.splitlines()}
+    assert [(c["cue"], c["source"], c["denial"]) for c in cites[both[1]]] == [
+        ("بحسب", "وكالة سانا", False)
+    ]
+    assert "انفجارا" in cites[both[0]][0]["sentence"]
+    table = run("articles", "--db", db, "--cited", "مصادر عسكرية", env={"COLUMNS": "200"})
+    assert table.returncode == 0 and "نفت مصادر عسكرية سورية" in table.stdout
+    assert titles("--cited", "سانا", "--denials") == []
+    assert titles("--denials") == [both[1]]
+    assert titles("--cited", "للرصد الجوي") == ["أمطار غزيرة في تونس"]
+    assert titles("--cited", "رويترز") == []
+    assert titles("--cited", "نا") == []  # word-aligned: not inside سانا
+    empty = run("articles", "--db", db, "--cited", " « » ")
+    assert empty.returncode != 0 and "--cited" in empty.stderr
+
+
 def test_ingest_reports_bad_inputs_and_exit_code(tmp_path: Path) -> None:
     db = f"sqlite:///{tmp_path / 'bad.db'}"
     empty = tmp_path / "empty.txt"
