@@ -110,8 +110,8 @@ _TENS = {
     "خمسون": 50, "خمسين": 50, "ستون": 60, "ستين": 60, "سبعون": 70, "سبعين": 70,
     "ثمانون": 80, "ثمانين": 80, "تسعون": 90, "تسعين": 90,
 }
-_HUNDREDS = {"مئه": 100, "مائه": 100, "مئتان": 200, "مئتين": 200, "مئتي": 200,
-             "مائتان": 200, "مائتين": 200, "مائتي": 200}
+_HUNDREDS = {"مئه": 100, "مائه": 100, "مئتان": 200, "مئتين": 200, "مئتي": 200, "مئتا": 200,
+             "مائتان": 200, "مائتين": 200, "مائتي": 200, "مائتا": 200}
 for _w, _v in (("ثلاث", 3), ("اربع", 4), ("خمس", 5), ("ست", 6), ("سبع", 7), ("ثمان", 8),
                ("ثماني", 8), ("تسع", 9)):
     _HUNDREDS[_w + "مئه"] = _v * 100
@@ -123,6 +123,9 @@ _MULTIPLIERS = {
 }
 _DUAL_MULT = {"الفين": 2e3, "الفان": 2e3, "الفي": 2e3, "مليونين": 2e6, "مليونان": 2e6,
               "مليوني": 2e6, "مليارين": 2e9, "ملياران": 2e9, "ملياري": 2e9}
+# ``ألفا مرتزق`` (two thousand, the dual before its noun) is spelled like ``ألفاً`` (a thousand,
+# accusative, never directly before its noun: ``خمسين ألفاً``، ``ألفاً من``).
+_DUAL_CONSTRUCT = {"الفا", "مليونا", "مليارا"}
 _VAGUE = {"عشرات", "مئات", "الاف", "ملايين", "مليارات"}
 _VAGUE_DEF = {"ال" + w for w in _VAGUE} | {"العشرات"}
 _ORDINALS = {
@@ -387,6 +390,12 @@ class _Scanner:
 
     # -- one quantity -----------------------------------------------------------------
 
+    def _noun_follows(self, i: int) -> bool:
+        """Token i is directly followed by a plain word that is no number part nor ``من``."""
+        nxt = self.norm(i + 1)
+        return (self.kind(i + 1) == "word" and nxt not in {"من", "و"} and len(nxt) > 1
+                and _word_value(nxt) is None and nxt not in _VAGUE)
+
     def read_amount(self, i: int) -> tuple[float | None, int, int] | None:
         """Parse the amount starting at token i: (value, start_offset, next index)."""
         toks = self.toks
@@ -435,7 +444,8 @@ class _Scanner:
                     if kind == "unit" and val == 10 and self.norm(i - 1) in _ORDINALS:
                         return None
                     if kind == "mult":
-                        cur, last_kind = 0.0, "none"
+                        if (rest if cut else n) in _DUAL_CONSTRUCT and self._noun_follows(i):
+                            val *= 2
                         total, last_kind = val, "mult"
                     else:
                         cur, last_kind = float(val), kind

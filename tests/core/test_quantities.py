@@ -185,3 +185,19 @@ def test_verb_after_noun_is_not_an_adjective() -> None:
 )
 def test_more_years_dates_and_labels(text: str) -> None:
     assert find_quantities(text) == []
+
+
+@pytest.mark.parametrize(
+    ("text", "span", "value", "unit"),
+    [
+        # the dual before its noun: two thousand / two million / two hundred
+        ("وصل ألفا مرتزق على متن الطائرات.", "ألفا مرتزق", 2000, "مرتزق"),
+        ("خصصت الحكومة مليونا دولار للمشروع.", "مليونا دولار", 2e6, "دولار"),
+        ("وصل مئتا جندي إلى المدينة.", "مئتا جندي", 200, "جندي"),
+        # the same spelling as an accusative thousand, never directly before its noun
+        ("جمعت الحملة ألفاً من التوقيعات.", "ألفاً من التوقيعات", 1000, "توقيعات"),
+        ("قتل خمسون ألفا من المدنيين.", "خمسون ألفا من المدنيين", 50000, "مدنيين"),
+    ],
+)
+def test_dual_construct_multipliers(text: str, span: str, value: float, unit: str) -> None:
+    assert _one(text) == (span, value, unit)
