@@ -630,6 +630,47 @@ def stories(
     _emit(records, fmt, ["cluster", "size", "outlets", "first_published", "title"])
 
 
+@app.command()
+def numbers(
+    db: DbOpt = None,
+    cluster: Annotated[int | None, typer.Option(help="Only this story cluster.")] = None,
+    unit: Annotated[
+        str | None, typer.Option(help="Only counted nouns containing these words (مرتزق).")
+    ] = None,
+    disputed: Annotated[
+        bool,
+        typer.Option("--disputed", help="Only nouns a story reports with different values."),
+    ] = False,
+    limit: Annotated[int, typer.Option()] = 200,
+    fmt: Fmt = "table",
+) -> None:
+    """Numbers per story: which outlets report which value (1500 مرتزق vs 2000 مرتزق)."""
+    from worker import repo
+    from worker.services import build_services
+
+    if unit is not None:
+        from marsad.ner.canonical import phrase_key
+
+        if not phrase_key(unit):
+            raise typer.BadParameter("give at least one word of the noun", param_hint="--unit")
+    services = build_services(_settings(db), embedded=True)
+    with services.sessions() as session:
+        records = repo.query_numbers(
+            session, cluster=cluster, unit=unit, disputed=disputed, limit=limit
+        )
+    if fmt == "table":
+        for r in records:
+            r["value"] = r["text"] if r["value"] is None else _number(r["value"])
+            r["other_values"] = ", ".join("vague" if v is None else _number(v)
+                                          for v in r["other_values"])
+            r["outlets"] = ", ".join(r["outlets"])
+    _emit(records, fmt, ["cluster", "unit", "value", "articles", "outlets", "other_values"])
+
+
+def _number(value: float) -> str:
+    return str(int(value)) if value == int(value) else f"{value:g}"
+
+
 def _emit(records: list[dict[str, Any]], fmt: str, columns: list[str]) -> None:
     if fmt == "json":
         for r in records:

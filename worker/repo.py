@@ -417,3 +417,66 @@ def stuck_documents(session: Session, older_than: dt.datetime, limit: int = 500)
         .limit(limit)
     )
     return list(session.scalars(stmt))
+
+
+def query_numbers(
+    session: Session,
+    *,
+    cluster: int | None = None,
+    unit: str | None = None,
+    disputed: bool = False,
+    limit: int = 200,
+) -> list[dict[str, Any]]:
+    """Numbers reported per story: one row per (story, counted noun, value) with the outlets
+    and articles reporting it and the other values that story gives for the same noun.
+
+    Nouns group by their first word, spelling folded (``مرتزق`` and ``مرتزق أجنبي``; ``رحلة``
+    = ``رحله``); a vague amount (``آلاف``) is its own value (None). ``unit`` keeps nouns
+    containing those words; ``disputed`` keeps nouns on which a story's articles disagree
+    (one article's values differ from another's). Newest story first.
+    """
+    stmt = (
+        select(Article.cluster_id, Cluster.title, QuantityRow.unit, QuantityRow.value,
+               QuantityRow.text, Article.id, Source.name, Article.sitename)
+        .join(Article, Article.id == QuantityRow.article_id)
+        .join(Cluster, Cluster.id == Article.cluster_id)
+        .outerjoin(Source, Source.id == Article.source_id)
+        .order_by(Article.cluster_id.desc(), Article.id)
+    )
+    if cluster is not None:
+        stmt = stmt.where(Article.cluster_id == cluster)
+    want = phrase_key(unit) if unit is not None else None
+    if want == "":
+        return []
+    groups: dict[tuple[int, str, float | None], dict[str, Any]] = {}
+    per_article: dict[tuple[int, str], dict[int, set[float | None]]] = {}
+    for cid, title, unit_, value, text, article_id, source, sitename in session.execute(stmt):
+        full = phrase_key(unit_)
+        if want is not None and want not in full:
+            continue
+        key = full.split(" ", 2)[1] if full else ""  # head noun
+        per_article.setdefault((cid, key), {}).setdefault(article_id, set()).add(value)
+        row = groups.setdefault((cid, key, value), {
+            "cluster": cid, "title": title, "unit": unit_, "value": value, "text": text,
+            "articles": set(), "outlets": set(),
+        })
+        row["articles"].add(article_id)
+        if source or sitename:
+            row["outlets"].add(source or sitename)
+    values: dict[tuple[int, str], set[float | None]] = {}
+    for cid, key, value in groups:
+        values.setdefault((cid, key), set()).add(value)
+    out: list[dict[str, Any]] = []
+    for (cid, key, value), row in groups.items():
+        others = values[(cid, key)] - {value}
+        if disputed and len({frozenset(v) for v in per_article[(cid, key)].values()}) < 2:
+            continue
+        out.append({
+            **row,
+            "articles": len(row["articles"]),
+            "outlets": sorted(row["outlets"]),
+            "other_values": sorted(others, key=lambda v: (v is None, v or 0.0)),
+        })
+    out.sort(key=lambda r: (-r["cluster"], phrase_key(r["unit"]), -r["articles"],
+                            r["value"] is None, r["value"] or 0.0))
+    return out[:limit]

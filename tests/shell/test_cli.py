@@ -247,6 +247,45 @@ def test_articles_by_cited_source_and_denials(tmp_path: Path) -> None:
     assert empty.returncode != 0 and "--cited" in empty.stderr
 
 
+def test_numbers_compare_what_outlets_report_in_one_story(tmp_path: Path) -> None:
+    db = f"sqlite:///{tmp_path / 'nums.db'}"
+    tail = (
+        "وأشار التقرير إلى أن الطائرات هبطت في مطار عسكري بعيد عن المدن، وأن المقاتلين نقلوا "
+        "بعد ذلك في حافلات إلى معسكرات قريبة من الحدود الجنوبية للبلاد، وسط تكتم رسمي. "
+        "ولم يصدر أي تعليق من السلطات المحلية حتى ساعة إعداد هذا الخبر."
+    )
+    stories = {
+        "أ": ("وصول 1500 مرتزق إلى جنوب ليبيا", "وصل 1500 مرتزق على متن 12 رحلة جوية."),
+        "ب": ("عاجل | وصول 1500 مرتزق إلى جنوب ليبيا", "وصل ألفا مرتزق على متن 12 رحلة جوية."),
+        "ج": ("وصول ١٥٠٠ مرتزق الى جنوب ليبيا", "وصل 1500 مرتزق أجنبي على متن 12 رحلة."),
+    }
+    for outlet, (title, lead) in stories.items():
+        path = tmp_path / f"{outlet}.txt"
+        path.write_text(f"{title}\n{lead} {tail}\n", encoding="utf-8")
+        assert run("ingest", str(path), "--db", db, "--source", f"صحيفة {outlet}").returncode == 0
+
+    def rows(*args: str) -> list[dict]:
+        res = run("numbers", "--db", db, "--format", "json", *args)
+        assert res.returncode == 0, res.stderr
+        return [json.loads(x) for x in res.stdout.splitlines()]
+
+    found = {(r["unit"].split()[0], r["value"]): r for r in rows()}
+    assert len({r["cluster"] for r in found.values()}) == 1  # one story
+    merc = found[("مرتزق", 1500.0)]
+    assert merc["articles"] == 2 and merc["outlets"] == ["صحيفة أ", "صحيفة ج"]
+    assert merc["other_values"] == [2000.0]
+    assert found[("مرتزق", 2000.0)]["outlets"] == ["صحيفة ب"]
+    flights = found[("رحله", 12.0)]
+    assert flights["articles"] == 3 and flights["other_values"] == []
+    disputed = rows("--disputed")
+    assert {(r["unit"].split()[0], r["value"]) for r in disputed} == {("مرتزق", 1500.0),
+                                                                     ("مرتزق", 2000.0)}
+    assert [r["value"] for r in rows("--unit", "رحلة")] == [12.0]
+    assert rows("--cluster", "999") == []
+    bad = run("numbers", "--db", db, "--unit", "..")
+    assert bad.returncode != 0 and "--unit" in bad.stderr
+
+
 def test_ingest_reports_bad_inputs_and_exit_code(tmp_path: Path) -> None:
     db = f"sqlite:///{tmp_path / 'bad.db'}"
     empty = tmp_path / "empty.txt"
