@@ -454,7 +454,7 @@ def query_numbers(
         full = phrase_key(unit_)
         if want is not None and want not in full:
             continue
-        key = full.split(" ", 2)[1] if full else ""  # head noun
+        key = full.split()[0] if full else ""  # the head noun
         per_article.setdefault((cid, key), {}).setdefault(article_id, set()).add(value)
         row = groups.setdefault((cid, key, value), {
             "cluster": cid, "title": title, "unit": unit_, "value": value, "text": text,
@@ -463,14 +463,12 @@ def query_numbers(
         row["articles"].add(article_id)
         if source or sitename:
             row["outlets"].add(source or sitename)
-    values: dict[tuple[int, str], set[float | None]] = {}
-    for cid, key, value in groups:
-        values.setdefault((cid, key), set()).add(value)
     out: list[dict[str, Any]] = []
     for (cid, key, value), row in groups.items():
-        others = values[(cid, key)] - {value}
-        if disputed and len({frozenset(v) for v in per_article[(cid, key)].values()}) < 2:
+        by_article = per_article[(cid, key)].values()
+        if disputed and len({frozenset(v) for v in by_article}) < 2:
             continue
+        others = set().union(*by_article) - {value}
         out.append({
             **row,
             "articles": len(row["articles"]),
