@@ -3,6 +3,7 @@ commands docker-compose.yml runs (migrate, worker-ingest, worker-analysis)."""
 
 from __future__ import annotations
 
+import json
 import time
 import uuid
 from pathlib import Path
@@ -153,6 +154,14 @@ def test_twenty_documents_become_twenty_articles_once(
         engine.dispose()
         assert statuses == {"ok": 20}, statuses
         assert sources == 1
+        # the analysts' queries run on PostgreSQL too
+        cited = _run_marsad("articles", "--cited", "مسؤول محلى", "--format", "json", env=env)
+        assert cited.returncode == 0, cited.stderr
+        assert len(cited.stdout.splitlines()) == 20
+        nums = _run_marsad("numbers", "--unit", "فرق", "--format", "json", env=env)
+        assert nums.returncode == 0, nums.stderr
+        values = sorted(json.loads(x)["value"] for x in nums.stdout.splitlines())
+        assert values == [float(i + 3) for i in range(20)]
         for proc in workers:
             assert proc.poll() is None, "a worker died"
     finally:
