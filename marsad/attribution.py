@@ -275,6 +275,13 @@ class _Source:
     next_i: int
 
 
+def _drop_tanween_alif(raw: str, norm: str) -> str:
+    """``مسؤولًا`` -> ``مسؤول``: the alif that only carries the accusative tanween."""
+    if norm.endswith("ا") and (raw.endswith("ًا") or raw.endswith("اً")):
+        return norm[:-1]
+    return norm
+
+
 def classify_source(text: str, entities: Sequence[Entity] = (), start: int = -1,
                     end: int = -1) -> SourceKind:
     """Kind of a source phrase: outlet, person, organization or anonymous.
@@ -282,8 +289,14 @@ def classify_source(text: str, entities: Sequence[Entity] = (), start: int = -1,
     Heads decide first (``مصدر`` -> anonymous even when a PER entity follows); entities
     overlapping ``start:end`` decide when the head is unknown.
     """
-    words = [normalize_word(w) for w in _TOKEN.findall(text) if w.strip()]
+    raw = [w for w in _TOKEN.findall(text) if w.strip()]
+    words = [_drop_tanween_alif(w, normalize_word(w)) for w in raw]
     words = [w for w in words if w not in _OPEN_Q + _CLOSE_Q]
+    if words and words[0].endswith("ا") and not _is_def(words[0]) and (
+        _strip_al(words[0][:-1]) in _ANON_HEADS | _PERSON_HEADS
+    ):  # undiacritized accusative after إن/أن: مسؤولا أمنيا = مسؤول أمني
+        words = [w[:-1] if w.endswith("ا") and len(w) > 3 and not _is_def(w) else w
+                 for w in words]
     while len(words) > 1 and (words[0].isdigit() or words[0] in _COUNT_WORDS):
         words = words[1:]  # ثلاثة مصادر، عدة مسؤولين: the head comes after the number
     if not words:

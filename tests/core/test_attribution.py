@@ -125,6 +125,10 @@ def test_no_attribution(text: str) -> None:
         ("مصادر دبلوماسية", "anonymous"), ("مصدر مطلع", "anonymous"),
         ("شهود عيان", "anonymous"), ("خبير اقتصادي", "anonymous"), ("عضو المجلس", "person"),
         ("ثلاثة مصادر في أوبك", "anonymous"), ("روسيا", "organization"),
+        # accusative after إن/أن/غير أن, with and without the tanween written
+        ("مسؤولًا أمنيًا", "anonymous"), ("مسؤولا أمنيا", "anonymous"),
+        ("مصدرًا عسكريًا", "anonymous"), ("مسؤولًا في الوزارة", "anonymous"),
+        ("مصطفى", "person"),
     ],
 )
 def test_classify_source(source: str, kind: str) -> None:
@@ -230,3 +234,9 @@ def test_fused_document_noun_and_reporter_recipient() -> None:
 def test_search_name_adds_a_bracketed_alias(text: str, name: str) -> None:
     att = find_attributions(text)[0]
     assert search_name(text, att) == name
+
+
+def test_accusative_unnamed_official_is_anonymous() -> None:
+    text = "غير أن مسؤولًا أمنيًا نفى في اتصال هاتفي وجود أي تجنيد للأطفال."
+    att = find_attributions(text)[0]
+    assert (att.source, att.source_kind, att.denial) == ("مسؤولًا أمنيًا", "anonymous", True)
