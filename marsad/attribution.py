@@ -370,6 +370,9 @@ class _Parser:
                  m.group()[0].isalpha())
             for m in _TOKEN.finditer(text)
         ]
+        # after أفاد / تفيد the thing said may open with بـ and a verbal noun (أفادت مصادر
+        # بوصول …); set while reading such a cue's source, so بـ ends the phrase
+        self.ba_content = False
         self.last: _Source | None = None
         self.out: list[Attribution] = []
         self.used: set[int] = set()
@@ -421,6 +424,10 @@ class _Parser:
             return True
         if n.startswith("بال") and len(n) > 5:
             return True
+        if self.ba_content and n.startswith("ب") and len(n) > 3 and n not in _BA_NAME_PARTS and (
+            not self.entity_at(tok.start)
+        ):
+            return True  # أفادت مصادر بوصول …، أفاد مراسلنا بسقوط … (not بشار الأسد, an entity)
         return bool(n.startswith(("لوكاله", "لصحيفه", "لقناه", "لموقع", "لتلفزيون", "لاذاعه",
                                   "لمجله", "لشبكه", "للتلفزيون", "للقناه", "لجريده", "لمراسل",
                                   "لبوابه")))
@@ -791,7 +798,11 @@ class _Parser:
             n[:1] in "يت"
         ):
             return i + 1  # يُدعى: "is called"
-        src = self.source_after(i + 1)
+        self.ba_content = lemma == "افاد"
+        try:
+            src = self.source_after(i + 1)
+        finally:
+            self.ba_content = False
         if src is not None and not self.known_source(src):
             src = None
         nxt_tok = self.norm(i + 1)
@@ -944,6 +955,9 @@ def find_attributions(text: str, entities: Sequence[Entity] = ()) -> list[Attrib
         return []
     return _Parser(text, entities).run()
 
+
+# ب-words that continue a source name rather than open what was said.
+_BA_NAME_PARTS = {"باسم", "بن", "بنت", "بني"}
 
 # A short alias in brackets or quotes right after a source: ``(سانا)``، ``«واس»``.
 _ALIAS = re.compile(r"\s*[(«\"“]\s*([^()«»\"“”\n]{2,30}?)\s*[)»\"”]")

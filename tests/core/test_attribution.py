@@ -240,3 +240,27 @@ def test_accusative_unnamed_official_is_anonymous() -> None:
     text = "غير أن مسؤولًا أمنيًا نفى في اتصال هاتفي وجود أي تجنيد للأطفال."
     att = find_attributions(text)[0]
     assert (att.source, att.source_kind, att.denial) == ("مسؤولًا أمنيًا", "anonymous", True)
+
+
+@pytest.mark.parametrize(
+    ("text", "source", "kind"),
+    [
+        ("أفادت مصادر عسكرية ليبية بوصول نحو 1500 مرتزق إلى قاعدة جوية.",
+         "مصادر عسكرية ليبية", "anonymous"),
+        ("أفاد المتحدث باسم الجيش بمقتل ثلاثة جنود في الهجوم.", "المتحدث باسم الجيش", "person"),
+        ("وأفادت وكالة الأنباء الرسمية بسقوط قذائف على المدينة.", "وكالة الأنباء الرسمية",
+         "outlet"),
+    ],
+)
+def test_afada_with_ba_and_a_verbal_noun(text: str, source: str, kind: str) -> None:
+    (att,) = find_attributions(text)
+    assert (att.cue.lstrip("و"), att.source, att.source_kind) == (
+        text.split()[0].lstrip("و"), source, kind)
+
+
+def test_afada_keeps_a_name_starting_with_ba_when_it_is_an_entity() -> None:
+    text = "أفاد الرئيس بشار الأسد بأن الحكومة ستعقد اجتماعا طارئا."
+    start = text.index("بشار")
+    ents = [Entity("بشار الأسد", "PER", start, start + len("بشار الأسد"))]
+    (att,) = find_attributions(text, ents)
+    assert att.source == "الرئيس بشار الأسد"
