@@ -631,6 +631,24 @@ def stories(
 
 
 @app.command()
+def show(
+    article_id: Annotated[int, typer.Argument(help="Article id (from `marsad articles`).")],
+    db: DbOpt = None,
+) -> None:
+    """One stored article as JSON: text, entities, attributions, quantities, its story."""
+    from worker import repo
+    from worker.services import build_services
+
+    services = build_services(_settings(db), embedded=True)
+    with services.sessions() as session:
+        record = repo.article_detail(session, article_id)
+    if record is None:
+        err.print(f"[red]error[/red] no article {article_id} in the store")
+        raise typer.Exit(code=1)
+    sys.stdout.write(json.dumps(record, ensure_ascii=False, indent=2, default=str) + "\n")
+
+
+@app.command()
 def numbers(
     db: DbOpt = None,
     cluster: Annotated[int | None, typer.Option(help="Only this story cluster.")] = None,

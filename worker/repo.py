@@ -478,3 +478,50 @@ def query_numbers(
     out.sort(key=lambda r: (-r["cluster"], phrase_key(r["unit"]), -r["articles"],
                             r["value"] is None, r["value"] or 0.0))
     return out[:limit]
+
+
+def article_detail(session: Session, article_id: int) -> dict[str, Any] | None:
+    """One stored article with what analysis found in it and the other tellings of its story.
+
+    Offsets of entities, attributions and quantities index into ``text``. None: no such id.
+    """
+    a = session.get(Article, article_id)
+    if a is None:
+        return None
+    story = session.execute(
+        select(Article.id, Article.title, Source.name, Article.sitename, Article.is_duplicate)
+        .outerjoin(Source, Source.id == Article.source_id)
+        .where(Article.cluster_id == a.cluster_id, Article.id != a.id)
+        .order_by(Article.id)
+    ).all()
+    return {
+        "id": a.id,
+        "title": a.title,
+        "published_at": a.published_at.isoformat() if a.published_at else None,
+        "source": a.source.name if a.source else a.sitename,
+        "url": a.url,
+        "canonical_url": a.canonical_url,
+        "language": a.language,
+        "author": a.author,
+        "cluster": a.cluster_id,
+        "duplicate": a.is_duplicate,
+        "text": a.text,
+        "entities": [
+            {"text": m.text, "type": m.entity.type, "start": m.start, "end": m.end,
+             "canonical": m.entity.name}
+            for m in sorted(a.mentions, key=lambda m: (m.start, m.id))
+        ],
+        "attributions": [
+            {"source": r.source, "source_kind": r.source_kind, "cue": r.cue, "denial": r.denial,
+             "start": r.start, "end": r.end}
+            for r in sorted(a.attributions, key=lambda r: (r.start, r.id))
+        ],
+        "quantities": [
+            {"text": q.text, "value": q.value, "unit": q.unit, "start": q.start, "end": q.end}
+            for q in sorted(a.quantities, key=lambda q: (q.start, q.id))
+        ],
+        "story": [
+            {"id": i, "source": name or site, "title": title, "duplicate": dup}
+            for i, title, name, site, dup in story
+        ],
+    }

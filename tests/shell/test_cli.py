@@ -286,6 +286,36 @@ def test_numbers_compare_what_outlets_report_in_one_story(tmp_path: Path) -> Non
     assert bad.returncode != 0 and "--unit" in bad.stderr
 
 
+def test_show_prints_one_stored_article_with_its_story(tmp_path: Path) -> None:
+    db = f"sqlite:///{tmp_path / 'show.db'}"
+    body = (
+        "ونقلت الوكالة عن شهود عيان أن الحريق اندلع في مستودع للأخشاب قرب الميناء قبل أن "
+        "يمتد إلى مبان مجاورة، فيما عملت فرق الإطفاء طوال ساعات الليل على محاصرة النيران "
+        "ومنع وصولها إلى خزانات الوقود."
+    )
+    for name, title, outlet in (("a", "حريق كبير في ميناء بنغازي", "صحيفة أ"),
+                                ("b", "عاجل | حريق كبير في ميناء بنغازي", "صحيفة ب")):
+        path = tmp_path / f"{name}.txt"
+        path.write_text(f"{title}\nأعلن الدفاع المدني الليبي إخماد حريق في بنغازي أتى على "
+                        f"3 مستودعات. {body}\n", encoding="utf-8")
+        assert run("ingest", str(path), "--db", db, "--source", outlet).returncode == 0
+    res = run("show", "1", "--db", db)
+    assert res.returncode == 0, res.stderr
+    art = json.loads(res.stdout)
+    assert art["title"] == "حريق كبير في ميناء بنغازي" and art["source"] == "صحيفة أ"
+    text = art["text"]
+    for item in art["entities"] + art["quantities"]:
+        assert text[item["start"] : item["end"]] == item["text"]
+    assert any(e["text"] == "بنغازي" and e["type"] == "LOC" for e in art["entities"])
+    assert ("شهود عيان", "anonymous") in {(a["source"], a["source_kind"])
+                                          for a in art["attributions"]}
+    assert [(q["value"], q["unit"]) for q in art["quantities"]] == [(3.0, "مستودعات")]
+    assert art["story"] == [{"id": 2, "source": "صحيفة ب", "duplicate": True,
+                             "title": "عاجل | حريق كبير في ميناء بنغازي"}]
+    missing = run("show", "99", "--db", db)
+    assert missing.returncode == 1 and "no article 99" in missing.stderr
+
+
 def test_ingest_reports_bad_inputs_and_exit_code(tmp_path: Path) -> None:
     db = f"sqlite:///{tmp_path / 'bad.db'}"
     empty = tmp_path / "empty.txt"
