@@ -445,6 +445,18 @@ def query_numbers(
     )
     if cluster is not None:
         stmt = stmt.where(Article.cluster_id == cluster)
+    else:  # read only the stories that can fill the page, not every stored number
+        stories = (
+            select(Article.cluster_id)
+            .join(QuantityRow, QuantityRow.article_id == Article.id)
+            .group_by(Article.cluster_id)
+            .order_by(Article.cluster_id.desc())
+        )
+        if disputed:  # a disagreement needs two articles
+            stories = stories.having(func.count(func.distinct(Article.id)) >= 2)
+        elif unit is None:  # each story gives at least one row
+            stories = stories.limit(limit)
+        stmt = stmt.where(Article.cluster_id.in_(stories))
     want = phrase_key(unit) if unit is not None else None
     if want == "":
         return []

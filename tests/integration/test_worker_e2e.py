@@ -162,6 +162,11 @@ def test_twenty_documents_become_twenty_articles_once(
         assert nums.returncode == 0, nums.stderr
         values = sorted(json.loads(x)["value"] for x in nums.stdout.splitlines())
         assert values == [float(i + 3) for i in range(20)]
+        newest = _run_marsad("numbers", "--limit", "3", "--format", "json", env=env)
+        assert newest.returncode == 0, newest.stderr
+        assert len(newest.stdout.splitlines()) == 3
+        disputed = _run_marsad("numbers", "--disputed", "--format", "json", env=env)
+        assert disputed.returncode == 0 and disputed.stdout == ""  # 20 single-article stories
         for proc in workers:
             assert proc.poll() is None, "a worker died"
     finally:
