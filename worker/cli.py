@@ -511,6 +511,14 @@ def feeds_import(
 Fmt = Annotated[str, typer.Option("--format", help="table or json (JSON Lines).")]
 
 
+def _need_words(value: str | None, name: str) -> None:
+    """A text filter (``--cited``, ``--unit``) given without a single word matches nothing."""
+    from marsad.ner.canonical import phrase_key
+
+    if value is not None and not phrase_key(value):
+        raise typer.BadParameter("give at least one word", param_hint=name)
+
+
 def _date(value: str | None, name: str) -> dt.date | None:
     if value is None:
         return None
@@ -545,12 +553,7 @@ def articles(
     from worker import repo
     from worker.services import build_services
 
-    if cited is not None:
-        from marsad.ner.canonical import phrase_key
-
-        if not phrase_key(cited):
-            raise typer.BadParameter("give at least one word of the source", param_hint="--cited")
-
+    _need_words(cited, "--cited")
     services = build_services(_settings(db), embedded=True)
     with services.sessions() as session:
         keys: list[str] | None = None
@@ -569,7 +572,7 @@ def articles(
             cluster=cluster,
             limit=limit,
         )
-        records = [_article_record(a) for a in rows]
+        records = [repo.article_record(a) for a in rows]
         columns = ["id", "published_at", "source", "cluster", "duplicate", "title"]
         if cited is not None or denials:  # show who is cited, and how
             found = repo.citations(session, [a.id for a in rows], cited=cited, denials=denials)
@@ -578,20 +581,6 @@ def articles(
                 rec["cited"] = "; ".join(f"{c['cue']} {c['source']}" for c in rec["citations"])
             columns.append("cited")
     _emit(records, fmt, columns)
-
-
-def _article_record(a: Any) -> dict[str, Any]:
-    return {
-        "id": a.id,
-        "title": a.title,
-        "published_at": a.published_at.isoformat() if a.published_at else None,
-        "source": a.source.name if a.source else a.sitename,
-        "url": a.url,
-        "cluster": a.cluster_id,
-        "duplicate": a.is_duplicate,
-        "language": a.language,
-        "author": a.author,
-    }
 
 
 @app.command()
@@ -666,11 +655,7 @@ def numbers(
     from worker import repo
     from worker.services import build_services
 
-    if unit is not None:
-        from marsad.ner.canonical import phrase_key
-
-        if not phrase_key(unit):
-            raise typer.BadParameter("give at least one word of the noun", param_hint="--unit")
+    _need_words(unit, "--unit")
     services = build_services(_settings(db), embedded=True)
     with services.sessions() as session:
         records = repo.query_numbers(

@@ -492,6 +492,21 @@ def query_numbers(
     return out[:limit]
 
 
+def article_record(a: Article) -> dict[str, Any]:
+    """The fields `marsad articles` prints for one article (`marsad show` adds the rest)."""
+    return {
+        "id": a.id,
+        "title": a.title,
+        "published_at": a.published_at.isoformat() if a.published_at else None,
+        "source": a.source.name if a.source else a.sitename,
+        "url": a.url,
+        "cluster": a.cluster_id,
+        "duplicate": a.is_duplicate,
+        "language": a.language,
+        "author": a.author,
+    }
+
+
 def article_detail(session: Session, article_id: int) -> dict[str, Any] | None:
     """One stored article with what analysis found in it and the other tellings of its story.
 
@@ -507,16 +522,8 @@ def article_detail(session: Session, article_id: int) -> dict[str, Any] | None:
         .order_by(Article.id)
     ).all()
     return {
-        "id": a.id,
-        "title": a.title,
-        "published_at": a.published_at.isoformat() if a.published_at else None,
-        "source": a.source.name if a.source else a.sitename,
-        "url": a.url,
+        **article_record(a),
         "canonical_url": a.canonical_url,
-        "language": a.language,
-        "author": a.author,
-        "cluster": a.cluster_id,
-        "duplicate": a.is_duplicate,
         "text": a.text,
         "entities": [
             {"text": m.text, "type": m.entity.type, "start": m.start, "end": m.end,
