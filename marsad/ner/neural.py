@@ -468,8 +468,12 @@ def train_model(
     threads: int = 1,
     log: Callable[[str], Any] = print,
     init_state: dict[str, Any] | None = None,
+    more: Sequence[tuple[list[str], list[str]]] = (),
 ) -> tuple[NeuralTagger, float, int]:
     """Fit on ``train``, keep the epoch with the best dev micro F1 (or last, if no dev).
+
+    ``more`` is extra fitting data (the project's annotated ANT sentences) that does not shape
+    the character set, so a network pretrained on ``train``'s characters still loads.
 
     ``gaz_dir`` holds gazetteer.tsv (None: no gazetteer features). ``init_state`` starts from
     a pretrained network built by :func:`build_untrained` on the same ``train``. Returns the
@@ -495,7 +499,7 @@ def train_model(
         groups.append({"params": [net.emb.weight], "lr": cfg.get("emb_lr", cfg["lr"])})
     opt = torch.optim.Adam(groups)
     tag_id = {t: i for i, t in enumerate(TAGS)}
-    data = [(list(t), [tag_id[g] for g in g_]) for t, g_ in train if t]
+    data = [(list(t), [tag_id[g] for g in g_]) for t, g_ in [*train, *more] if t]
     best_f1, best_state, bad, t0, ep = -1.0, None, 0, time.time(), 0
     for ep in range(1, epochs + 1):
         net.train()

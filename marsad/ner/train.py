@@ -200,6 +200,9 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--data", type=Path, required=True, help="dir with the CAMeL split files")
     ap.add_argument("--out", type=Path, required=True, help="model dir (holds derived tables)")
     ap.add_argument("--extra-aqmar", type=Path, default=None, help="AQMAR dir: extra train data")
+    ap.add_argument("--corpus", type=Path, default=None,
+                    help="ANT corpus dir: add the project's annotated ANT sentences "
+                         "(marsad.ner.annotated) to the training data")
     ap.add_argument("--c1", type=float, default=0.03)
     ap.add_argument("--c2", type=float, default=0.3)
     ap.add_argument("--max-iter", type=int, default=150)
@@ -219,8 +222,15 @@ def main(argv: list[str] | None = None) -> int:
     if args.extra_aqmar:
         for path in sorted(args.extra_aqmar.glob("*.txt")):
             extra.extend(read_conll(path))
+    if args.corpus:
+        from marsad.ner.annotated import load_annotated
+
+        annotated, stale = load_annotated(args.corpus)
+        if stale:
+            print(f"warning: {stale} annotated sentences no longer match {args.corpus}")
+        extra.extend(annotated)
     train, dev = split_dev(train_all)
-    print(f"train {len(train)} sents (+{len(extra)} AQMAR), dev {len(dev)}; "
+    print(f"train {len(train)} sents (+{len(extra)} AQMAR/annotated), dev {len(dev)}; "
           f"gazetteer keys {len(res.gaz_words) + len(res.gaz_phrases):,}, "
           f"cluster words {len(res.clusters):,}")
     tmp_model = args.out / (MODEL_FILE + ".dev")
@@ -240,6 +250,7 @@ def main(argv: list[str] | None = None) -> int:
         "gazetteer": not args.no_gazetteer,
         "clusters": not args.no_clusters,
         "extra_aqmar": bool(args.extra_aqmar),
+        "annotated_ant": bool(args.corpus),
         "dev_micro_f1": round(dev_sc["micro"]["f1"], 4),
         "train_command": TRAIN_COMMAND,
     }

@@ -27,6 +27,7 @@ from pathlib import Path
 
 import numpy as np
 
+from marsad.ner.annotated import ANNOTATIONS, load_annotated
 from marsad.ner.features import normalize, tokenize
 from marsad.ner.train import (
     DOC_WINDOW,
@@ -149,6 +150,11 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--corpus", type=Path, required=True, help="ANT corpus dir (word2vec)")
     ap.add_argument("--out", type=Path, required=True, help="output model dir")
     ap.add_argument("--aqmar", type=Path, default=None, help="AQMAR dir: extra train data")
+    ap.add_argument("--annotated", type=Path, default=ANNOTATIONS,
+                    help="stand-off labels of ANT sentences read from --corpus "
+                         "(marsad.ner.annotated); the committed file by default")
+    ap.add_argument("--no-annotated", action="store_true",
+                    help="fit on ANERcorp (+ AQMAR) only")
     ap.add_argument("--gazetteer-dir", type=Path, default=GAZ_DIR,
                     help="dir holding gazetteer.tsv (built by marsad.ner.resources)")
     ap.add_argument("--no-gazetteer", action="store_true")
@@ -169,6 +175,11 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--pretrain-tokens", type=int, default=0,
                     help="first train the encoder as a bidirectional LM on this many --corpus "
                          "tokens (marsad.ner.pretrain); 0 = no pretraining")
+    ap.add_argument("--pretrain-cache", type=Path, default=None,
+                    help="keep the pretrained encoder here: loaded when the file exists, "
+                         "written after pretraining otherwise (pretraining is the slow part)")
+    ap.add_argument("--pretrain-only", action="store_true",
+                    help="stop after pretraining (with --pretrain-cache)")
     ap.add_argument("--threads", type=int, default=1, help="torch threads")
     ap.add_argument("--dev-split", choices=("blocks", "tail"), default="blocks",
                     help="dev hold-out: every 10th block of 50 sentences, or the last sixth of "
@@ -196,20 +207,41 @@ def main(argv: list[str] | None = None) -> int:
 
     random.seed(args.seed)
     words, vecs = load_embeddings(args.w2v_cache)
-    print(f"train {len(train)} sents (+{len(extra)} AQMAR), dev {len(dev)}", flush=True)
+    more: list[Sentence] = []
+    if not args.no_annotated:
+        more, stale = load_annotated(args.corpus, args.annotated)
+        if stale:
+            print(f"warning: {stale} annotated sentences no longer match {args.corpus}; "
+                  "skipped", flush=True)
+    print(f"train {len(train)} sents (+{len(extra)} AQMAR, +{len(more)} annotated ANT), "
+          f"dev {len(dev)}", flush=True)
     gaz_dir = None if args.no_gazetteer else args.gazetteer_dir
     config = json.loads(args.config)
     fit_set = (train_all if args.all_epochs else train) + extra
     init_state = None
-    if args.pretrain_tokens:
+    cache = args.pretrain_cache
+    if args.pretrain_tokens and cache is not None and cache.is_file():
+        import torch
+
+        init_state = torch.load(cache)
+        print(f"pretrained encoder loaded from {cache}", flush=True)
+    elif args.pretrain_tokens:
         init_state = _pretrain(args, fit_set, words, vecs, gaz_dir, config)
+        if cache is not None:
+            import torch
+
+            torch.save(init_state, cache)
+    if args.pretrain_only:
+        return 0
     if args.all_epochs:
         tagger, _, epochs_run = train_model(
             fit_set, [], words, vecs, gaz_dir=gaz_dir, config=config,
             epochs=args.all_epochs, seed=args.seed, max_seconds=float("inf"), log=print,
-            threads=args.threads, init_state=init_state,
+            threads=args.threads, init_state=init_state, more=more,
         )
-        tagger.meta.update({"trained_on": "train (dev included) + AQMAR" if extra else "train",
+        tagger.meta.update({"trained_on": "train (dev included)" + (" + AQMAR" if extra else "")
+                            + (" + annotated ANT" if more else ""),
+                            "annotated_sentences": len(more),
                             "pretrain_tokens": args.pretrain_tokens, "epochs": epochs_run,
                             "seed": args.seed, "aqmar": bool(args.aqmar),
                             "propagate": not args.no_propagate, "gazetteer": gaz_dir is not None,
@@ -222,7 +254,7 @@ def main(argv: list[str] | None = None) -> int:
         fit_set, dev, words, vecs, gaz_dir=gaz_dir, config=config,
         epochs=args.epochs, patience=args.patience, seed=args.seed,
         max_seconds=args.max_minutes * 60, log=print, threads=args.threads,
-        init_state=init_state,
+        init_state=init_state, more=more,
     )
     dev_sents = [s for s, _ in dev]
     dev_gold = [t for _, t in dev]
@@ -236,6 +268,7 @@ def main(argv: list[str] | None = None) -> int:
         "propagate": not args.no_propagate, "epochs": epochs_run, "seed": args.seed,
         "aqmar": bool(args.aqmar), "gazetteer": gaz_dir is not None,
         "pretrain_tokens": args.pretrain_tokens, "dev_split": args.dev_split,
+        "annotated_sentences": len(more),
         "train_seconds": round(time.time() - t0),
     })
     save_model(tagger, args.out, words, vecs, gaz_dir)

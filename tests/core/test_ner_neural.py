@@ -112,6 +112,26 @@ def test_tiny_model_learns_handwritten_sentences(tmp_path: Path) -> None:
     assert loaded.tag_batch([t for t, _ in data]) == [g for _, g in data]
 
 
+def test_more_data_is_fitted_but_does_not_change_the_character_set() -> None:
+    """``more`` (the annotated ANT sentences) is learned from, yet the character vocabulary
+    comes from ``train`` alone, so an encoder pretrained on ``train`` still loads."""
+    from marsad.ner.neural import build_untrained
+
+    train = [(["زار", "كريم", "حلب"], ["O", "B-PER", "B-LOC"]),
+             (["زار", "كريم", "حلب"], ["O", "B-PER", "B-LOC"])]
+    more = [(["غادرت", "زينب", "طنجة"], ["O", "B-PER", "B-LOC"])] * 2
+    words = ["زار", "كريم", "حلب", "غادرت", "زينب", "طنجة"]
+    vecs = np.random.default_rng(2).standard_normal((len(words), 8)).astype(np.float32)
+    cfg = {"char_dim": 8, "char_filters": 8, "feat_dim": 4, "hidden": 16, "dropout": 0.0,
+           "lr": 0.02, "batch": 4, "word_dropout": 0.0}
+    _, pretrained = build_untrained(train, words, vecs, None, cfg)
+    tagger, _, _ = train_model(train, [], words, vecs, gaz_dir=None, config=cfg, epochs=60,
+                               log=lambda _m: None, more=more,
+                               init_state=pretrained.state_dict())
+    assert tagger.encoder.chars == sorted(set("زاركريمحلب"))  # no char of ``more`` added
+    assert tagger.tag_batch([["غادرت", "زينب", "طنجة"]]) == [["O", "B-PER", "B-LOC"]]
+
+
 def test_quality_gate_on_test_split(tagger: NeuralTagger) -> None:
     from marsad.ner.train import TEST_FILE, read_conll, score
 
