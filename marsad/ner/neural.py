@@ -44,12 +44,13 @@ EMB_FILE = "embeddings.npz"
 WEIGHTS_FILE = "weights.pt"
 META_FILE = "meta.json"
 # The encoder is first pretrained as a bidirectional LM on 3M words of ANT news
-# (marsad.ner.pretrain); a dev-selected run (--dev-split tail) picks the epoch count, then the
-# shipped fit uses all of train (dev included) + AQMAR for that many epochs.
+# (marsad.ner.pretrain); dev-selected runs (--dev-split tail) pick the epoch count, then the
+# shipped fit uses all of train (dev included) + AQMAR + the project's 16,800 annotated ANT
+# sentences (marsad.ner.annotated) for that many epochs.
 TRAIN_COMMAND = (
     "python -m marsad.ner.train_neural --data /work/shared/data/ner/anercorp-camel "
     "--corpus /work/shared/data/corpus/ant --out marsad/ner/models/neural "
-    "--aqmar /work/shared/data/ner/aqmar --pretrain-tokens 3000000 --all-epochs 8"
+    "--aqmar /work/shared/data/ner/aqmar --pretrain-tokens 3000000 --all-epochs 5"
 )
 TAGS = ("O", "B-PER", "I-PER", "B-LOC", "I-LOC", "B-ORG", "I-ORG", "B-MISC", "I-MISC")
 _SHAPES = ("AR", "ARD", "LAT", "lat", "NUM", "PUNCT")
