@@ -1,18 +1,23 @@
-"""Train the neural Arabic NER tagger (word2vec + char-CNN + BiLSTM) and score it.
+"""Train the neural Arabic NER tagger (word2vec + char-CNN + BiLSTM-CRF) and score it.
 
-Two steps, both reproducible (fixed seeds, one worker thread for word2vec):
+Three steps, all reproducible (fixed seeds, one worker thread for word2vec):
 
 1. word embeddings: skip-gram word2vec (gensim) on the unlabeled ANT news corpus, over the same
-   normalized tokens the tagger sees; the 50k most frequent words plus every training word are
-   kept in a cache file (``--w2v-cache``, ~8 minutes to build on one core, not shipped). The
-   shipped table is the fine-tuned one, int8-quantized.
-2. the tagger: trained on ANERcorp train minus the CRF's dev blocks (+ AQMAR), early-stopped on
-   dev micro F1, then scored once on the test split.
+   normalized tokens the tagger sees; the 50k most frequent words plus every ANERcorp/AQMAR
+   word are kept in a cache file (``--w2v-cache``, ~8 minutes to build on one core, not
+   shipped). The shipped table is the fine-tuned one, int8-quantized.
+2. pretraining (``--pretrain-tokens``): the whole encoder as a bidirectional language model on
+   ANT news (:mod:`marsad.ner.pretrain`); ``--pretrain-cache`` keeps the result for the next
+   run with the same split settings.
+3. the tagger: fitted on ANERcorp train (minus a dev split, or all of it with
+   ``--all-epochs``) + AQMAR + the project's annotated ANT sentences
+   (:mod:`marsad.ner.annotated`, read from ``--corpus``), then scored once on the test split.
 
     python -m marsad.ner.train_neural --data /work/shared/data/ner/anercorp-camel \
-        --corpus /work/shared/data/corpus/ant --out marsad/ner/models/neural \
-        --aqmar /work/shared/data/ner/aqmar            # dev-selected run (best epoch: 10)
-    ... same command ... --all-epochs 10              # shipped model: all of train + AQMAR
+        --corpus /work/shared/data/corpus/ant --out /tmp/dev_run \
+        --aqmar /work/shared/data/ner/aqmar --pretrain-tokens 3000000 \
+        --dev-split tail --epochs 8 --no-test          # dev-selected run: pick the epochs
+    ... --out marsad/ner/models/neural --all-epochs 5  # shipped model (see neural.TRAIN_COMMAND)
 """
 
 from __future__ import annotations
@@ -177,7 +182,8 @@ def main(argv: list[str] | None = None) -> int:
                          "tokens (marsad.ner.pretrain); 0 = no pretraining")
     ap.add_argument("--pretrain-cache", type=Path, default=None,
                     help="keep the pretrained encoder here: loaded when the file exists, "
-                         "written after pretraining otherwise (pretraining is the slow part)")
+                         "written after pretraining otherwise (pretraining is the slow part); "
+                         "a cache fits only runs with the same --dev-split/--all-epochs")
     ap.add_argument("--pretrain-only", action="store_true",
                     help="stop after pretraining (with --pretrain-cache)")
     ap.add_argument("--threads", type=int, default=1, help="torch threads")
