@@ -5,7 +5,8 @@ deterministic, and the derived tables are read from the output directory (build 
 with ``python -m marsad.ner.resources``). The test split is read only for the final score.
 
     python -m marsad.ner.train --data /work/shared/data/ner/anercorp-camel \
-        --out marsad/ner/models [--extra-aqmar /work/shared/data/ner/aqmar]
+        --out marsad/ner/models [--extra-aqmar /work/shared/data/ner/aqmar] \
+        [--corpus /work/shared/data/corpus/ant]   # + the project's annotated ANT sentences
 """
 
 from __future__ import annotations
@@ -27,7 +28,8 @@ TYPES = ("PER", "LOC", "ORG", "MISC")
 TRAIN_COMMAND = (
     "python -m marsad.ner.resources --data /work/shared/data --out marsad/ner/models && "
     "python -m marsad.ner.train --data /work/shared/data/ner/anercorp-camel "
-    "--out marsad/ner/models --extra-aqmar /work/shared/data/ner/aqmar"
+    "--out marsad/ner/models --extra-aqmar /work/shared/data/ner/aqmar "
+    "--corpus /work/shared/data/corpus/ant"
 )
 
 DOC_WINDOW = 25  # test split has no article boundaries: consecutive sentences stand in

@@ -177,7 +177,7 @@ def test_tiny_model_reproduces_training_labels(tmp_path: Path) -> None:
 
 
 GATE_F1 = 0.78  # the bar (BERT-class models reach about 0.83 on this split)
-FLOOR_F1 = 0.69  # committed CRF measures 0.707 (document mode) minus a margin: catches regressions
+FLOOR_F1 = 0.73  # committed CRF measures 0.742 (document mode) minus a margin: catches regressions
 
 
 @pytest.fixture(scope="module")
