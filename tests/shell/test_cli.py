@@ -30,6 +30,14 @@ def run(
     )
 
 
+def ingest_as(tmp_path: Path, db: str, name: str, text: str, outlet: str) -> None:
+    """Write one plain-text article and ingest it under ``outlet``."""
+    path = tmp_path / f"{name}.txt"
+    path.write_text(text, encoding="utf-8")
+    res = run("ingest", str(path), "--db", db, "--source", outlet)
+    assert res.returncode == 0, res.stderr
+
+
 def test_extract_prints_one_json_object_per_input(tmp_path: Path) -> None:
     html = SAMPLES / "01-shorouk-news-mercenaries-libya.html"
     missing = tmp_path / "nope.html"
@@ -260,9 +268,7 @@ def test_numbers_compare_what_outlets_report_in_one_story(tmp_path: Path) -> Non
         "ج": ("وصول ١٥٠٠ مرتزق الى جنوب ليبيا", "وصل 1500 مرتزق أجنبي على متن 12 رحلة."),
     }
     for outlet, (title, lead) in stories.items():
-        path = tmp_path / f"{outlet}.txt"
-        path.write_text(f"{title}\n{lead} {tail}\n", encoding="utf-8")
-        assert run("ingest", str(path), "--db", db, "--source", f"صحيفة {outlet}").returncode == 0
+        ingest_as(tmp_path, db, outlet, f"{title}\n{lead} {tail}\n", f"صحيفة {outlet}")
 
     def rows(*args: str) -> list[dict]:
         res = run("numbers", "--db", db, "--format", "json", *args)
@@ -295,10 +301,8 @@ def test_show_prints_one_stored_article_with_its_story(tmp_path: Path) -> None:
     )
     for name, title, outlet in (("a", "حريق كبير في ميناء بنغازي", "صحيفة أ"),
                                 ("b", "عاجل | حريق كبير في ميناء بنغازي", "صحيفة ب")):
-        path = tmp_path / f"{name}.txt"
-        path.write_text(f"{title}\nأعلن الدفاع المدني الليبي إخماد حريق في بنغازي أتى على "
-                        f"3 مستودعات. {body}\n", encoding="utf-8")
-        assert run("ingest", str(path), "--db", db, "--source", outlet).returncode == 0
+        ingest_as(tmp_path, db, name, f"{title}\nأعلن الدفاع المدني الليبي إخماد حريق في "
+                  f"بنغازي أتى على 3 مستودعات. {body}\n", outlet)
     res = run("show", "1", "--db", db)
     assert res.returncode == 0, res.stderr
     art = json.loads(res.stdout)
