@@ -290,12 +290,19 @@ class NeuralTagger:
                  meta: dict[str, Any] | None = None) -> None:
         self.model_dir = model_dir
         if net is None:
-            net, encoder, meta = _load(model_dir)
-        self.net = net
+            nets, encoder, meta = _load(model_dir)
+        else:
+            nets = [net]
+        self.nets: list[Any] = nets
         self.encoder = encoder
         self.meta = meta or {}
         self._lock = threading.Lock()
         self._consts: tuple[np.ndarray, np.ndarray, np.ndarray] | None = None
+
+    @property
+    def net(self) -> Any:
+        """The first (for a trained-in-process tagger: the only) member network."""
+        return self.nets[0]
 
     @classmethod
     def load(cls, model_dir: str | Path | None = None) -> NeuralTagger:
@@ -303,14 +310,18 @@ class NeuralTagger:
         return load_cached(cls, model_dir, DEFAULT_MODEL_DIR)
 
     def _crf_params(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Transition/start/end scores (the members' mean), with the BIO constraints."""
         if self._consts is None:
-            trans = self.net.trans.detach().numpy().copy()
+
+            def mean(name: str) -> np.ndarray:
+                return np.mean([getattr(n, name).detach().numpy() for n in self.nets], axis=0)
+
+            trans, start = mean("trans"), mean("start")
             trans[~_allowed()] = -1e4
-            start = self.net.start.detach().numpy().copy()
             for j, t in enumerate(TAGS):
                 if t.startswith("I-"):
                     start[j] = -1e4
-            self._consts = (trans, start, self.net.end.detach().numpy().copy())
+            self._consts = (trans, start, mean("end"))
         return self._consts
 
     def tag_batch(self, sentences: Sequence[Sequence[str]]) -> list[list[str]]:
@@ -322,12 +333,16 @@ class NeuralTagger:
         order = sorted((i for i, s in enumerate(sentences) if s), key=lambda i: len(sentences[i]))
         trans, start, end = self._crf_params()
         with self._lock, torch.inference_mode():
-            self.net.eval()
+            for net in self.nets:
+                net.eval()
             for k in range(0, len(order), _BATCH):
                 idx = order[k : k + _BATCH]
                 arr = self.encoder.batch([sentences[i] for i in idx])
                 x = {n: torch.from_numpy(a) for n, a in arr.items()}
-                em = self.net.emissions(x).numpy()
+                em = self.nets[0].emissions(x)
+                for net in self.nets[1:]:  # an ensemble: mean emission scores
+                    em = em + net.emissions(x)
+                em = (em / len(self.nets)).numpy()
                 for i, path in zip(idx, viterbi(em, arr["lengths"], trans, start, end),
                                    strict=True):
                     out[i] = [TAGS[j] for j in path]
@@ -357,11 +372,18 @@ class NeuralTagger:
         """Write weights (minus the frozen embedding table) + meta; embeddings saved by caller."""
         import torch
 
+        if len(self.nets) != 1:
+            raise ValueError("save() writes one trained network; build ensembles with "
+                             "combine_models()")
         out.mkdir(parents=True, exist_ok=True)
         state = {k: v.detach().clone() for k, v in self.net.state_dict().items()
                  if k != "emb.weight"}
         state["emb.unk"] = self.net.emb.weight[1].detach().clone()
         torch.save(state, out / WEIGHTS_FILE)
+        self.write_meta(out)
+
+    def write_meta(self, out: Path) -> None:
+        """Write meta.json only (scores recorded after a loaded, possibly int8, model ran)."""
         (out / META_FILE).write_text(json.dumps(self.meta, indent=2, ensure_ascii=False) + "\n",
                                      encoding="utf-8")
 
@@ -386,13 +408,27 @@ def load_embeddings(path: Path) -> tuple[list[str], np.ndarray]:
         return words, q.astype(np.float32) * scale[:, None]
 
 
+def _members(meta: dict[str, Any]) -> list[tuple[str, str]]:
+    """(weights file, embeddings file) of each member network; one for a single model."""
+    return [(m["weights"], m["embeddings"]) for m in meta.get("members", [])] or [
+        (WEIGHTS_FILE, EMB_FILE)]
+
+
 def missing_file(model_dir: Path) -> Path | None:
     """The first file a model directory lacks (None: complete); checks without torch."""
-    return next((model_dir / name for name in (EMB_FILE, WEIGHTS_FILE, META_FILE, GAZ_FILE)
-                 if not (model_dir / name).is_file()), None)
+    names = [META_FILE, GAZ_FILE]
+    if (model_dir / META_FILE).is_file():
+        try:
+            meta = json.loads((model_dir / META_FILE).read_text(encoding="utf-8"))
+        except ValueError:
+            return model_dir / META_FILE
+        names += [name for pair in _members(meta) for name in pair]
+    else:
+        names += [WEIGHTS_FILE, EMB_FILE]
+    return next((model_dir / n for n in names if not (model_dir / n).is_file()), None)
 
 
-def _load(model_dir: Path) -> tuple[Any, Encoder, dict[str, Any]]:
+def _load(model_dir: Path) -> tuple[list[Any], Encoder, dict[str, Any]]:
     import torch
 
     missing = missing_file(model_dir)
@@ -401,19 +437,49 @@ def _load(model_dir: Path) -> tuple[Any, Encoder, dict[str, Any]]:
             f"neural NER model file missing: {missing}. Train it with: {TRAIN_COMMAND}"
         )
     meta = json.loads((model_dir / META_FILE).read_text(encoding="utf-8"))
-    words, vecs = load_embeddings(model_dir / EMB_FILE)
+    nets: list[Any] = []
+    words: list[str] = []
+    for weights_file, emb_file in _members(meta):
+        member_words, vecs = load_embeddings(model_dir / emb_file)
+        if words and member_words != words:
+            raise NeuralModelMissing(f"{model_dir / emb_file}: vocabulary differs from the "
+                                     "first member's; retrain the ensemble")
+        words = member_words
+        net = _build_net(len(words) + 2, vecs.shape[1], len(meta["chars"]) + 2, meta["config"])
+        state = torch.load(model_dir / weights_file, weights_only=True)
+        emb = np.zeros((len(words) + 2, vecs.shape[1]), dtype=np.float32)
+        emb[2:] = vecs
+        if "emb.unk" in state:
+            emb[1] = state.pop("emb.unk").numpy()
+        state["emb.weight"] = torch.from_numpy(emb)
+        net.load_state_dict(state)
+        net.eval()
+        if meta.get("int8_lstm"):
+            _int8_lstm(net)
+        nets.append(net)
     encoder = Encoder(words, meta["chars"], Featurizer(load_resources(model_dir,
                                                                        use_clusters=False)))
-    net = _build_net(len(words) + 2, vecs.shape[1], len(meta["chars"]) + 2, meta["config"])
-    state = torch.load(model_dir / WEIGHTS_FILE, weights_only=True)
-    emb = np.zeros((len(words) + 2, vecs.shape[1]), dtype=np.float32)
-    emb[2:] = vecs
-    if "emb.unk" in state:
-        emb[1] = state.pop("emb.unk").numpy()
-    state["emb.weight"] = torch.from_numpy(emb)
-    net.load_state_dict(state)
-    net.eval()
-    return net, encoder, meta
+    return nets, encoder, meta
+
+
+def _int8_lstm(net: Any) -> None:
+    """Swap the BiLSTM for torch's dynamically quantized one (int8 weights, float activations).
+
+    The LSTM is most of the tagging time; int8 makes tagging ~1.4x faster on one core and
+    changes about 2 in 1,000 tags (the scores in meta.json are measured with it on). A torch
+    without the eager quantization API keeps the float LSTM.
+    """
+    import warnings
+
+    from torch import nn
+
+    try:
+        from torch.ao.quantization import quantize_dynamic
+    except ImportError:  # pragma: no cover - depends on the torch build
+        return
+    with warnings.catch_warnings():  # torch marks the eager API as deprecated, not removed
+        warnings.simplefilter("ignore")
+        quantize_dynamic(net, {nn.LSTM}, inplace=True)
 
 
 # Chosen on dev micro F1: frozen embeddings 0.734 (11 epochs); fully tuned at lr 2e-3 0.748
@@ -491,7 +557,8 @@ def train_model(
         net.load_state_dict(init_state)
     chars = encoder.chars
     meta: dict[str, Any] = {"chars": chars, "config": cfg, "tags": list(TAGS),
-                            "propagate": True, "train_command": TRAIN_COMMAND}
+                            "propagate": True, "int8_lstm": True, "seed": seed,
+                            "train_command": TRAIN_COMMAND}
     tagger = NeuralTagger(Path("."), net=net, encoder=encoder, meta=meta)
     params = [p for p in net.parameters() if p.requires_grad]
     rest = [p for p in params if p is not net.emb.weight]
@@ -561,3 +628,37 @@ def save_model(tagger: NeuralTagger, out: Path, words: Sequence[str], vecs: np.n
         shutil.copyfile(gaz_dir / GAZ_FILE, out / GAZ_FILE)
     elif gaz_dir is None:
         (out / GAZ_FILE).write_text("", encoding="utf-8")
+
+
+def combine_models(dirs: Sequence[Path], out: Path,
+                   extra: dict[str, Any] | None = None) -> dict[str, Any]:
+    """Build an ensemble model dir from single-model dirs (same data and pretraining, other
+    seeds): tagging averages the members' emission and transition scores.
+
+    Why: members fine-tuned with different seeds make different mistakes, and the mean scores
+    are right more often than any member (dev: +0.7 F1 for 2-3 members). The first member's
+    files keep their names, so a one-member ensemble is an ordinary model dir. ``extra`` is
+    merged into the written meta, which is returned.
+    """
+    if not dirs:
+        raise ValueError("combine_models needs at least one model dir")
+    metas = [json.loads((d / META_FILE).read_text(encoding="utf-8")) for d in dirs]
+    for d, m in zip(dirs[1:], metas[1:], strict=True):
+        if m["chars"] != metas[0]["chars"] or m["config"] != metas[0]["config"]:
+            raise ValueError(f"{d}: character set or config differs from {dirs[0]}")
+    out.mkdir(parents=True, exist_ok=True)
+    members = []
+    for k, (d, m) in enumerate(zip(dirs, metas, strict=True)):
+        suffix = "" if k == 0 else f"-{k}"
+        w, e = f"weights{suffix}.pt", f"embeddings{suffix}.npz"
+        for src, dst in ((d / WEIGHTS_FILE, out / w), (d / EMB_FILE, out / e)):
+            if src.resolve() != dst.resolve():
+                shutil.copyfile(src, dst)
+        members.append({"weights": w, "embeddings": e, "seed": m.get("seed")})
+    if (dirs[0] / GAZ_FILE).resolve() != (out / GAZ_FILE).resolve():
+        shutil.copyfile(dirs[0] / GAZ_FILE, out / GAZ_FILE)
+    meta = {**metas[0], "members": members, **(extra or {})}
+    (out / META_FILE).write_text(json.dumps(meta, indent=2, ensure_ascii=False) + "\n",
+                                 encoding="utf-8")
+    return meta
+

@@ -129,7 +129,7 @@ def _score_test(data: Path, out: Path) -> None:
     print(format_scores(f"test (document mode, {DOC_WINDOW}-sentence windows)", doc_sc))
     loaded.meta["test_micro_f1_sentence"] = round(test_sc["micro"]["f1"], 4)
     loaded.meta["test_micro_f1_document"] = round(doc_sc["micro"]["f1"], 4)
-    loaded.save(out)
+    loaded.write_meta(out)
 
 
 def _pretrain(args: argparse.Namespace, fit_set: Sequence[Sentence], words: Sequence[str],
@@ -172,6 +172,9 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--epochs", type=int, default=14)
     ap.add_argument("--patience", type=int, default=5)
     ap.add_argument("--seed", type=int, default=7)
+    ap.add_argument("--seeds", type=int, nargs="+", default=None,
+                    help="with --all-epochs: fine-tune one member per seed from the same "
+                         "pretrained encoder and ship their ensemble (neural.combine_models)")
     ap.add_argument("--max-minutes", type=float, default=14.0)
     ap.add_argument("--no-test", action="store_true")
     ap.add_argument("--all-epochs", type=int, default=0,
@@ -209,7 +212,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.embeddings_only:
         return 0
 
-    from marsad.ner.neural import load_embeddings, save_model, train_model
+    from marsad.ner.neural import combine_models, load_embeddings, save_model, train_model
 
     random.seed(args.seed)
     words, vecs = load_embeddings(args.w2v_cache)
@@ -240,19 +243,30 @@ def main(argv: list[str] | None = None) -> int:
     if args.pretrain_only:
         return 0
     if args.all_epochs:
-        tagger, _, epochs_run = train_model(
-            fit_set, [], words, vecs, gaz_dir=gaz_dir, config=config,
-            epochs=args.all_epochs, seed=args.seed, max_seconds=float("inf"), log=print,
-            threads=args.threads, init_state=init_state, more=more,
-        )
-        tagger.meta.update({"trained_on": "train (dev included)" + (" + AQMAR" if extra else "")
-                            + (" + annotated ANT" if more else ""),
-                            "annotated_sentences": len(more),
-                            "pretrain_tokens": args.pretrain_tokens, "epochs": epochs_run,
-                            "seed": args.seed, "aqmar": bool(args.aqmar),
-                            "propagate": not args.no_propagate, "gazetteer": gaz_dir is not None,
-                            "train_seconds": round(time.time() - t0)})
-        save_model(tagger, args.out, words, vecs, gaz_dir)
+        seeds = args.seeds or [args.seed]
+        with tempfile.TemporaryDirectory(prefix="marsad-ner-members-") as tmp:
+            dirs = []
+            for seed in seeds:
+                print(f"fine-tuning seed {seed} ({len(dirs) + 1} of {len(seeds)})", flush=True)
+                random.seed(seed)
+                tagger, _, epochs_run = train_model(
+                    fit_set, [], words, vecs, gaz_dir=gaz_dir, config=config,
+                    epochs=args.all_epochs, seed=seed, max_seconds=float("inf"), log=print,
+                    threads=args.threads, init_state=init_state, more=more,
+                )
+                tagger.meta.update({
+                    "trained_on": "train (dev included)" + (" + AQMAR" if extra else "")
+                    + (" + annotated ANT" if more else ""),
+                    "annotated_sentences": len(more), "pretrain_tokens": args.pretrain_tokens,
+                    "epochs": epochs_run, "seed": seed, "aqmar": bool(args.aqmar),
+                    "propagate": not args.no_propagate, "gazetteer": gaz_dir is not None,
+                    "train_seconds": round(time.time() - t0)})
+                dirs.append(Path(tmp) / f"seed-{seed}")
+                save_model(tagger, dirs[-1], words, vecs, gaz_dir)
+            meta = combine_models(dirs, args.out,
+                                  {"train_seconds": round(time.time() - t0)})
+        print(f"saved {len(dirs)}-member model to {args.out} "
+              f"(seeds {[m['seed'] for m in meta['members']]})", flush=True)
         if not args.no_test:
             _score_test(args.data, args.out)
         return 0

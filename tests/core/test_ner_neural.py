@@ -112,6 +112,94 @@ def test_tiny_model_learns_handwritten_sentences(tmp_path: Path) -> None:
     assert loaded.tag_batch([t for t, _ in data]) == [g for _, g in data]
 
 
+def _handwritten() -> tuple[list[tuple[list[str], list[str]]], list[str], np.ndarray, dict]:
+    lines = [
+        "وصل/O خالد/B-PER العمري/I-PER إلى/O عمان/B-LOC أمس/O",
+        "أصدرت/O جامعة/B-ORG اليرموك/I-ORG بيانا/O",
+        "وقالت/O سلمى/B-PER حداد/I-PER إن/O المعرض/O يفتتح/O",
+        "غادر/O الوفد/O بيروت/B-LOC متجها/O إلى/O دمشق/B-LOC",
+    ]
+    data = [([p.split("/")[0] for p in ln.split(" ")], [p.split("/")[1] for p in ln.split(" ")])
+            for ln in lines]
+    words = sorted({t for toks, _ in data for t in toks})
+    vecs = np.random.default_rng(1).standard_normal((len(words), 8)).astype(np.float32)
+    cfg = {"char_dim": 8, "char_filters": 8, "feat_dim": 4, "hidden": 16, "dropout": 0.0,
+           "lr": 0.02, "batch": 4, "word_dropout": 0.0}
+    return data, words, vecs, cfg
+
+
+def _fit_and_save(out: Path, seed: int) -> Path:
+    from marsad.ner.neural import save_model
+
+    data, words, vecs, cfg = _handwritten()
+    tagger, _, _ = train_model(data, [], words, vecs, gaz_dir=None, config=cfg, epochs=40,
+                               seed=seed, log=lambda _m: None)
+    save_model(tagger, out, words, vecs, None)
+    return out
+
+
+def test_ensemble_decodes_the_mean_of_its_members_scores(tmp_path: Path) -> None:
+    """combine_models() ships several fine-tuned members; tagging decodes the mean of their
+    emission and transition scores, so it is the members' consensus, not member 1 alone."""
+    import torch
+
+    from marsad.ner.neural import TAGS, combine_models, viterbi
+
+    a = NeuralTagger(_fit_and_save(tmp_path / "a", seed=1))
+    b = NeuralTagger(_fit_and_save(tmp_path / "b", seed=2))
+    meta = combine_models([a.model_dir, b.model_dir], tmp_path / "ens")
+    assert [m["seed"] for m in meta["members"]] == [1, 2]
+    ens = NeuralTagger(tmp_path / "ens")
+    assert len(ens.nets) == 2
+    data, _, _, _ = _handwritten()
+    sents = [t for t, _ in data] + [["غادرت", "سلمى", "بيروت", "إلى", "عمان"]]
+    assert ens.tag_batch(sents[:-1]) == [g for _, g in data]
+
+    arr = ens.encoder.batch(sents)
+    x = {n: torch.from_numpy(v) for n, v in arr.items()}
+    with torch.inference_mode():
+        em = (a.net.emissions(x) + b.net.emissions(x)).numpy() / 2
+    ta, sa, ea = a._crf_params()
+    tb, sb, eb = b._crf_params()
+    paths = viterbi(em, arr["lengths"], (ta + tb) / 2, (sa + sb) / 2, (ea + eb) / 2)
+    assert ens.tag_batch(sents) == [[TAGS[j] for j in p] for p in paths]
+
+
+def test_ensemble_with_a_missing_member_file_is_reported(tmp_path: Path) -> None:
+    from marsad.ner.neural import combine_models
+
+    dirs = [_fit_and_save(tmp_path / "a", seed=1), _fit_and_save(tmp_path / "b", seed=2)]
+    combine_models(dirs, tmp_path / "ens")
+    (tmp_path / "ens" / "weights-1.pt").unlink()
+    with pytest.raises(NeuralModelMissing, match=r"weights-1\.pt"):
+        NeuralTagger(tmp_path / "ens")
+
+
+def test_int8_lstm_is_used_when_meta_asks_and_keeps_the_tags(tmp_path: Path) -> None:
+    """Shipped models run their BiLSTM with int8 weights (meta ``int8_lstm``): faster on one
+    core, same tags here; recording scores rewrites meta.json only, never the weights."""
+    import json
+
+    out = _fit_and_save(tmp_path / "m", seed=1)
+    q = NeuralTagger(out)
+    assert q.meta["int8_lstm"] is True
+    assert "quantized" in type(q.net.lstm).__module__
+    meta = json.loads((out / "meta.json").read_text(encoding="utf-8"))
+    meta["int8_lstm"] = False
+    (out / "meta.json").write_text(json.dumps(meta), encoding="utf-8")
+    f = NeuralTagger(out)
+    assert "quantized" not in type(f.net.lstm).__module__
+    data, _, _, _ = _handwritten()
+    sents = [t for t, _ in data]
+    assert q.tag_batch(sents) == f.tag_batch(sents) == [g for _, g in data]
+
+    weights = (out / "weights.pt").read_bytes()
+    q.meta["test_micro_f1_document"] = 0.5
+    q.write_meta(out)
+    assert (out / "weights.pt").read_bytes() == weights
+    assert NeuralTagger(out).meta["test_micro_f1_document"] == 0.5
+
+
 def test_more_data_is_fitted_but_does_not_change_the_character_set() -> None:
     """``more`` (the annotated ANT sentences) is learned from, yet the character vocabulary
     comes from ``train`` alone, so an encoder pretrained on ``train`` still loads."""
