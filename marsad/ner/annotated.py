@@ -2,7 +2,7 @@
 
 Why: ANERcorp's 125k labelled words are from one period and a few outlets, and most of the
 tagger's misses are names it never saw (clubs, companies, products, Maghrebi places). marsad's
-annotators labelled 16,800 sentences of the 2018 ANT corpus by ANERcorp's conventions
+annotators labelled 29,600 sentences of the 2018 ANT corpus by ANERcorp's conventions
 (``marsad/ner/data/ANNOTATION.md``). The corpus text may not be copied into the project, so
 the committed file holds only *where* each sentence is and *which tokens* are entities:
 
