@@ -19,8 +19,9 @@ entity. Reading needs the corpus; no text lives here.
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+import re
+from collections.abc import Collection, Iterable, Sequence
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from marsad.ner.features import tokenize
@@ -28,6 +29,7 @@ from marsad.ner.tagger import _sentences
 
 ANNOTATIONS = Path(__file__).resolve().parent / "data" / "ant_annotations.tsv"
 TYPES = ("PER", "LOC", "ORG", "MISC")
+_ROUND = re.compile(r"#\s*round\s+(\d+)\b")
 
 
 class AnnotationError(ValueError):
@@ -43,6 +45,7 @@ class Record:
     sentence: int
     sha: str
     spans: tuple[tuple[int, int, str], ...]
+    round: int = 1  # annotation round: set by a ``# round N`` comment line before the records
 
 
 def sentence_hash(tokens: Sequence[str]) -> str:
@@ -76,12 +79,19 @@ def parse_record(line: str, where: str = "") -> Record:
 
 
 def read_records(path: Path = ANNOTATIONS) -> list[Record]:
-    """All records of a stand-off file (``#`` lines are comments)."""
+    """All records of a stand-off file (``#`` lines are comments; ``# round N`` starts the
+    records of annotation round N, round 1 until the first such line)."""
     out: list[Record] = []
+    round_no = 1
     with path.open(encoding="utf-8") as fh:
         for n, line in enumerate(fh, 1):
-            if line.strip() and not line.startswith("#"):
-                out.append(parse_record(line, f"{path.name}:{n}"))
+            if line.startswith("#"):
+                m = _ROUND.match(line)
+                if m:
+                    round_no = int(m.group(1))
+            elif line.strip():
+                rec = parse_record(line, f"{path.name}:{n}")
+                out.append(replace(rec, round=round_no) if round_no != 1 else rec)
     return out
 
 
@@ -106,11 +116,12 @@ def to_bio(n_tokens: int, spans: Iterable[tuple[int, int, str]]) -> list[str]:
 
 
 def load_annotated(
-    corpus_dir: Path, path: Path = ANNOTATIONS
+    corpus_dir: Path, path: Path = ANNOTATIONS, rounds: Collection[int] | None = None
 ) -> tuple[list[tuple[list[str], list[str]]], int]:
     """Rebuild ``(tokens, tags)`` sentences from the corpus; returns them and how many records
-    were skipped because the corpus at that place no longer hashes the same (0 when intact)."""
-    records = read_records(path)
+    were skipped because the corpus at that place no longer hashes the same (0 when intact).
+    ``rounds`` keeps only those annotation rounds (None: all)."""
+    records = [r for r in read_records(path) if rounds is None or r.round in rounds]
     lines_cache: dict[str, list[str]] = {}
     out: list[tuple[list[str], list[str]]] = []
     stale = 0

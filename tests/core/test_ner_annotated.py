@@ -79,6 +79,21 @@ def test_a_changed_corpus_skips_the_record_instead_of_mislabelling(tmp_path: Pat
     assert len(data) == 1 and stale == 1
 
 
+def test_round_comments_mark_later_records_and_rounds_can_be_selected(tmp_path: Path) -> None:
+    corpus = _corpus(tmp_path)
+    s0, s1 = corpus_sentence(LINE_1, 0), corpus_sentence(LINE_1, 1)
+    r1 = Record("ant_demo/ant_demo-0001.txt", 2, 0, sentence_hash(s0), ((0, 1, "PER"),))
+    r2 = Record("ant_demo/ant_demo-0001.txt", 2, 1, sentence_hash(s1), ((1, 2, "LOC"),))
+    path = tmp_path / "ann.tsv"
+    path.write_text(f"# header\n{format_record(r1)}\n# round 2 (chosen sentences)\n"
+                    f"{format_record(r2)}\n", encoding="utf-8")
+    assert [r.round for r in read_records(path)] == [1, 2]
+    assert len(load_annotated(corpus, path)[0]) == 2
+    only_first, stale = load_annotated(corpus, path, rounds={1})
+    assert stale == 0 and [t for t, _ in only_first] == [s0]
+    assert [t for t, _ in load_annotated(corpus, path, rounds=[2])[0]] == [s1]
+
+
 def test_missing_corpus_file_is_a_clear_error(tmp_path: Path) -> None:
     path = _write(tmp_path / "ann.tsv", [Record("ant_x/none.txt", 1, 0, "0" * 10, ())])
     with pytest.raises(AnnotationError, match="is missing"):
@@ -107,6 +122,7 @@ def test_overlapping_or_outside_spans_are_refused() -> None:
 def test_committed_annotations_parse_and_cover_all_types() -> None:
     recs = read_records(ANNOTATIONS)
     assert len(recs) >= 29_000  # round 1 (16,800 random) + round 2 (12,800 chosen)
+    assert Counter(r.round for r in recs) == {1: 16_800, 2: 12_800}
     assert len({(r.file, r.line, r.sentence) for r in recs}) == len(recs)
     types = Counter(t for r in recs for _, _, t in r.spans)
     assert all(types[t] > 500 for t in ("PER", "LOC", "ORG")) and types["MISC"] > 200
