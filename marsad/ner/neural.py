@@ -45,8 +45,8 @@ WEIGHTS_FILE = "weights.pt"
 META_FILE = "meta.json"
 # The encoder is first pretrained as a bidirectional LM on 3M words of ANT news
 # (marsad.ner.pretrain); dev-selected runs (--dev-split tail) pick the epoch count, then the
-# shipped fit uses all of train (dev included) + AQMAR + the project's 16,800 annotated ANT
-# sentences (marsad.ner.annotated) for that many epochs.
+# shipped fit uses all of train (dev included, seen twice per epoch: --gold-copies 2) + AQMAR
+# + the project's 29,600 annotated ANT sentences (marsad.ner.annotated) for that many epochs.
 TRAIN_COMMAND = (
     "python -m marsad.ner.train_neural --data /work/shared/data/ner/anercorp-camel "
     "--corpus /work/shared/data/corpus/ant --out marsad/ner/models/neural "

@@ -10,8 +10,9 @@ Three steps, all reproducible (fixed seeds, one worker thread for word2vec):
    ANT news (:mod:`marsad.ner.pretrain`); ``--pretrain-cache`` keeps the result for the next
    run with the same split settings.
 3. the tagger: fitted on ANERcorp train (minus a dev split, or all of it with
-   ``--all-epochs``) + AQMAR + the project's annotated ANT sentences
-   (:mod:`marsad.ner.annotated`, read from ``--corpus``), then scored once on the test split.
+   ``--all-epochs``; seen ``--gold-copies`` times per epoch) + AQMAR + the project's annotated
+   ANT sentences (:mod:`marsad.ner.annotated`, read from ``--corpus``), then scored once on
+   the test split. ``--seeds`` fine-tunes several members and ships their ensemble.
 
     python -m marsad.ner.train_neural --data /work/shared/data/ner/anercorp-camel \
         --corpus /work/shared/data/corpus/ant --out /tmp/dev_run \
@@ -158,6 +159,9 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--annotated", type=Path, default=ANNOTATIONS,
                     help="stand-off labels of ANT sentences read from --corpus "
                          "(marsad.ner.annotated); the committed file by default")
+    ap.add_argument("--gold-copies", type=int, default=2,
+                    help="times ANERcorp train is seen per epoch, next to the larger annotated "
+                         "ANT data whose conventions differ slightly (dev: 2 beats 1)")
     ap.add_argument("--no-annotated", action="store_true",
                     help="fit on ANERcorp (+ AQMAR) only")
     ap.add_argument("--gazetteer-dir", type=Path, default=GAZ_DIR,
@@ -226,7 +230,12 @@ def main(argv: list[str] | None = None) -> int:
           f"dev {len(dev)}", flush=True)
     gaz_dir = None if args.no_gazetteer else args.gazetteer_dir
     config = json.loads(args.config)
-    fit_set = (train_all if args.all_epochs else train) + extra
+    gold = train_all if args.all_epochs else train
+    fit_set = gold + extra
+    # ANERcorp's own sentences seen --gold-copies times per epoch (as extra data, so the
+    # character set, and with it a cached pretrained encoder, stays the same).
+    n_annotated = len(more)
+    more = more + gold * (args.gold_copies - 1)
     init_state = None
     cache = args.pretrain_cache
     if args.pretrain_tokens and cache is not None and cache.is_file():
@@ -256,8 +265,9 @@ def main(argv: list[str] | None = None) -> int:
                 )
                 tagger.meta.update({
                     "trained_on": "train (dev included)" + (" + AQMAR" if extra else "")
-                    + (" + annotated ANT" if more else ""),
-                    "annotated_sentences": len(more), "pretrain_tokens": args.pretrain_tokens,
+                    + (" + annotated ANT" if n_annotated else ""),
+                    "annotated_sentences": n_annotated, "gold_copies": args.gold_copies,
+                    "pretrain_tokens": args.pretrain_tokens,
                     "epochs": epochs_run, "seed": seed, "aqmar": bool(args.aqmar),
                     "propagate": not args.no_propagate, "gazetteer": gaz_dir is not None,
                     "train_seconds": round(time.time() - t0)})
@@ -288,7 +298,7 @@ def main(argv: list[str] | None = None) -> int:
         "propagate": not args.no_propagate, "epochs": epochs_run, "seed": args.seed,
         "aqmar": bool(args.aqmar), "gazetteer": gaz_dir is not None,
         "pretrain_tokens": args.pretrain_tokens, "dev_split": args.dev_split,
-        "annotated_sentences": len(more),
+        "annotated_sentences": n_annotated, "gold_copies": args.gold_copies,
         "train_seconds": round(time.time() - t0),
     })
     save_model(tagger, args.out, words, vecs, gaz_dir)

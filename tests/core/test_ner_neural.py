@@ -11,7 +11,7 @@ import pytest
 from marsad.ner.neural import DEFAULT_MODEL_DIR, NeuralModelMissing, NeuralTagger, train_model
 
 # Test-split micro F1 (sentence mode) measured for the committed model, minus 0.005 slack.
-QUALITY_GATE_F1 = 0.7484 - 0.005
+QUALITY_GATE_F1 = 0.7510 - 0.005
 ISSUE_BAR_F1 = 0.78  # the issue's bar, document mode (BERT-class models reach about 0.83)
 
 SENTENCES = [
@@ -231,7 +231,7 @@ def test_quality_gate_on_test_split(tagger: NeuralTagger) -> None:
 
 @pytest.mark.xfail(
     strict=True,
-    reason="known gap: the best shipped model (0.7604 document mode, see meta.json) is below "
+    reason="known gap: the best shipped model (0.7608 document mode, see meta.json) is below "
     "the issue's 0.78 bar; strict, so it fails as a reminder once a model clears the bar",
 )
 def test_issue_bar_on_test_split_document_mode(tagger: NeuralTagger) -> None:
