@@ -257,7 +257,6 @@ def main(argv: list[str] | None = None) -> int:
             dirs = []
             for seed in seeds:
                 print(f"fine-tuning seed {seed} ({len(dirs) + 1} of {len(seeds)})", flush=True)
-                random.seed(seed)
                 tagger, _, epochs_run = train_model(
                     fit_set, [], words, vecs, gaz_dir=gaz_dir, config=config,
                     epochs=args.all_epochs, seed=seed, max_seconds=float("inf"), log=print,

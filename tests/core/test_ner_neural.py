@@ -87,11 +87,8 @@ def test_missing_model_dir_raises(tmp_path: Path) -> None:
         NeuralTagger(tmp_path)
 
 
-def test_tiny_model_learns_handwritten_sentences(tmp_path: Path) -> None:
-    """A model trained in the test on a few sentences reproduces their labels, saved and
-    reloaded from disk."""
-    from marsad.ner.neural import save_model
-
+def _handwritten() -> tuple[list[tuple[list[str], list[str]]], list[str], np.ndarray, dict]:
+    """Five labelled sentences, their vocabulary, random vectors and a tiny config."""
     lines = [
         "وصل/O خالد/B-PER العمري/I-PER إلى/O عمان/B-LOC أمس/O",
         "أصدرت/O جامعة/B-ORG اليرموك/I-ORG بيانا/O",
@@ -105,6 +102,15 @@ def test_tiny_model_learns_handwritten_sentences(tmp_path: Path) -> None:
     vecs = np.random.default_rng(1).standard_normal((len(words), 8)).astype(np.float32)
     cfg = {"char_dim": 8, "char_filters": 8, "feat_dim": 4, "hidden": 16, "dropout": 0.0,
            "lr": 0.02, "batch": 5, "word_dropout": 0.0}
+    return data, words, vecs, cfg
+
+
+def test_tiny_model_learns_handwritten_sentences(tmp_path: Path) -> None:
+    """A model trained in the test on a few sentences reproduces their labels, saved and
+    reloaded from disk."""
+    from marsad.ner.neural import save_model
+
+    data, words, vecs, cfg = _handwritten()
     tagger, _, _ = train_model(data, [], words, vecs, gaz_dir=None, config=cfg, epochs=60,
                                log=lambda _m: None)
     save_model(tagger, tmp_path, words, vecs, None)
@@ -112,27 +118,11 @@ def test_tiny_model_learns_handwritten_sentences(tmp_path: Path) -> None:
     assert loaded.tag_batch([t for t, _ in data]) == [g for _, g in data]
 
 
-def _handwritten() -> tuple[list[tuple[list[str], list[str]]], list[str], np.ndarray, dict]:
-    lines = [
-        "وصل/O خالد/B-PER العمري/I-PER إلى/O عمان/B-LOC أمس/O",
-        "أصدرت/O جامعة/B-ORG اليرموك/I-ORG بيانا/O",
-        "وقالت/O سلمى/B-PER حداد/I-PER إن/O المعرض/O يفتتح/O",
-        "غادر/O الوفد/O بيروت/B-LOC متجها/O إلى/O دمشق/B-LOC",
-    ]
-    data = [([p.split("/")[0] for p in ln.split(" ")], [p.split("/")[1] for p in ln.split(" ")])
-            for ln in lines]
-    words = sorted({t for toks, _ in data for t in toks})
-    vecs = np.random.default_rng(1).standard_normal((len(words), 8)).astype(np.float32)
-    cfg = {"char_dim": 8, "char_filters": 8, "feat_dim": 4, "hidden": 16, "dropout": 0.0,
-           "lr": 0.02, "batch": 4, "word_dropout": 0.0}
-    return data, words, vecs, cfg
-
-
 def _fit_and_save(out: Path, seed: int) -> Path:
     from marsad.ner.neural import save_model
 
     data, words, vecs, cfg = _handwritten()
-    tagger, _, _ = train_model(data, [], words, vecs, gaz_dir=None, config=cfg, epochs=40,
+    tagger, _, _ = train_model(data, [], words, vecs, gaz_dir=None, config=cfg, epochs=60,
                                seed=seed, log=lambda _m: None)
     save_model(tagger, out, words, vecs, None)
     return out
