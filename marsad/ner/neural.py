@@ -536,11 +536,14 @@ def train_model(
     log: Callable[[str], Any] = print,
     init_state: dict[str, Any] | None = None,
     more: Sequence[tuple[list[str], list[str]]] = (),
+    chars_from: Sequence[tuple[list[str], list[str]]] | None = None,
 ) -> tuple[NeuralTagger, float, int]:
     """Fit on ``train``, keep the epoch with the best dev micro F1 (or last, if no dev).
 
     ``more`` is extra fitting data (the project's annotated ANT sentences) that does not shape
-    the character set, so a network pretrained on ``train``'s characters still loads.
+    the character set, so a network pretrained on ``train``'s characters still loads;
+    ``chars_from`` (default ``train``) names the sentences that do, for a second stage fitted
+    on a subset of the first stage's data.
 
     ``gaz_dir`` holds gazetteer.tsv (None: no gazetteer features). ``init_state`` starts from
     a pretrained network built by :func:`build_untrained` on the same ``train``. Returns the
@@ -552,7 +555,7 @@ def train_model(
     torch.manual_seed(seed)
     rng = random.Random(seed)
     torch.set_num_threads(threads)
-    encoder, net = build_untrained(train, words, vecs, gaz_dir, cfg)
+    encoder, net = build_untrained(chars_from or train, words, vecs, gaz_dir, cfg)
     if init_state is not None:  # a pretrained encoder (marsad.ner.pretrain)
         net.load_state_dict(init_state)
     chars = encoder.chars

@@ -193,6 +193,14 @@ def main(argv: list[str] | None = None) -> int:
                          "a cache fits only runs with the same --dev-split/--all-epochs")
     ap.add_argument("--pretrain-only", action="store_true",
                     help="stop after pretraining (with --pretrain-cache)")
+    ap.add_argument("--gold-epochs", type=int, default=0,
+                    help="after the main fit, this many more epochs on ANERcorp train alone "
+                         "at --gold-lr-scale times the learning rate, so the last word goes "
+                         "to the test corpus's own annotation conventions")
+    ap.add_argument("--gold-lr-scale", type=float, default=0.25)
+    ap.add_argument("--stage1-cache", type=Path, default=None,
+                    help="keep the network fitted by the main stage here (loaded when the "
+                         "file exists): --gold-epochs variants then skip the slow part")
     ap.add_argument("--threads", type=int, default=1, help="torch threads")
     ap.add_argument("--dev-split", choices=("blocks", "tail"), default="blocks",
                     help="dev hold-out: every 10th block of 50 sentences, or the last sixth of "
@@ -251,18 +259,60 @@ def main(argv: list[str] | None = None) -> int:
             torch.save(init_state, cache)
     if args.pretrain_only:
         return 0
+    def fit(seed: int, dev_set: Sequence[Sentence]) -> tuple[object, int]:
+        """Main stage (or its cached state), then the optional gold-only stage."""
+        import torch
+
+        cache1 = args.stage1_cache
+        if cache1 is not None and len(args.seeds or [seed]) > 1:
+            cache1 = cache1.with_name(f"{cache1.stem}-{seed}{cache1.suffix}")
+        if cache1 is not None and cache1.is_file():
+            print(f"main stage loaded from {cache1}", flush=True)
+            tagger, _, ep = train_model(
+                fit_set, [], words, vecs, gaz_dir=gaz_dir, config=config, epochs=0,
+                seed=seed, init_state=torch.load(cache1), threads=args.threads)
+            ep = int(torch.load(cache1.with_suffix(".epochs.pt")))
+        else:
+            tagger, _, ep = train_model(
+                fit_set, dev_set if args.gold_epochs == 0 else [], words, vecs,
+                gaz_dir=gaz_dir, config=config,
+                epochs=args.all_epochs or args.epochs, patience=args.patience, seed=seed,
+                max_seconds=float("inf") if args.all_epochs else args.max_minutes * 60,
+                log=print, threads=args.threads, init_state=init_state, more=more,
+            )
+            if cache1 is not None:
+                torch.save(tagger.net.state_dict(), cache1)  # type: ignore[attr-defined]
+                torch.save(ep, cache1.with_suffix(".epochs.pt"))
+        if args.gold_epochs and dev_set:
+            f1 = score([g for _, g in dev_set], tagger.tag_batch([x for x, _ in dev_set]))
+            print(f"main stage ({ep} epochs): dev F1 {f1['micro']['f1']:.4f}", flush=True)
+        if args.gold_epochs:
+            s = args.gold_lr_scale
+            main_cfg = dict(tagger.meta["config"])  # type: ignore[attr-defined]
+            lrs = {"lr": main_cfg["lr"] * s, "emb_lr": main_cfg.get("emb_lr", main_cfg["lr"]) * s}
+            print(f"gold-only stage: {args.gold_epochs} epochs on {len(gold)} ANERcorp "
+                  f"sentences, learning rates x{s}", flush=True)
+            tagger, _, _ = train_model(
+                gold, dev_set, words, vecs, gaz_dir=gaz_dir, config={**config, **lrs},
+                epochs=args.gold_epochs, patience=args.gold_epochs, seed=seed,
+                max_seconds=float("inf"), log=print, threads=args.threads,
+                init_state=tagger.net.state_dict(),  # type: ignore[attr-defined]
+                chars_from=fit_set,
+            )
+            tagger.meta["config"] = main_cfg  # type: ignore[attr-defined]
+        tagger.meta.update({  # type: ignore[attr-defined]
+            "gold_epochs": args.gold_epochs,
+            **({"gold_lr_scale": args.gold_lr_scale} if args.gold_epochs else {})})
+        return tagger, ep
+
     if args.all_epochs:
         seeds = args.seeds or [args.seed]
         with tempfile.TemporaryDirectory(prefix="marsad-ner-members-") as tmp:
             dirs = []
             for seed in seeds:
                 print(f"fine-tuning seed {seed} ({len(dirs) + 1} of {len(seeds)})", flush=True)
-                tagger, _, epochs_run = train_model(
-                    fit_set, [], words, vecs, gaz_dir=gaz_dir, config=config,
-                    epochs=args.all_epochs, seed=seed, max_seconds=float("inf"), log=print,
-                    threads=args.threads, init_state=init_state, more=more,
-                )
-                tagger.meta.update({
+                tagger, epochs_run = fit(seed, [])
+                tagger.meta.update({  # type: ignore[attr-defined]
                     "trained_on": "train (dev included)" + (" + AQMAR" if extra else "")
                     + (" + annotated ANT" if n_annotated else ""),
                     "annotated_sentences": n_annotated, "gold_copies": args.gold_copies,
@@ -271,7 +321,7 @@ def main(argv: list[str] | None = None) -> int:
                     "propagate": not args.no_propagate, "gazetteer": gaz_dir is not None,
                     "train_seconds": round(time.time() - t0)})
                 dirs.append(Path(tmp) / f"seed-{seed}")
-                save_model(tagger, dirs[-1], words, vecs, gaz_dir)
+                save_model(tagger, dirs[-1], words, vecs, gaz_dir)  # type: ignore[arg-type]
             meta = combine_models(dirs, args.out,
                                   {"train_seconds": round(time.time() - t0)})
         print(f"saved {len(dirs)}-member model to {args.out} "
@@ -279,12 +329,7 @@ def main(argv: list[str] | None = None) -> int:
         if not args.no_test:
             _score_test(args.data, args.out)
         return 0
-    tagger, _, epochs_run = train_model(
-        fit_set, dev, words, vecs, gaz_dir=gaz_dir, config=config,
-        epochs=args.epochs, patience=args.patience, seed=args.seed,
-        max_seconds=args.max_minutes * 60, log=print, threads=args.threads,
-        init_state=init_state, more=more,
-    )
+    tagger, epochs_run = fit(args.seed, dev)
     dev_sents = [s for s, _ in dev]
     dev_gold = [t for _, t in dev]
     dev_sc = score(dev_gold, tagger.tag_batch(dev_sents))

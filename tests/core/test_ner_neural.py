@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 from pathlib import Path
 
@@ -301,3 +302,87 @@ def test_tail_dev_split_holds_out_the_last_sixth_in_order() -> None:
     total = sum(len(t) for t, _ in sents)
     dev_tokens = sum(len(t) for t, _ in dev)
     assert dev_tokens >= total / 6 > dev_tokens - len(dev[0][0])  # the smallest such tail
+
+
+def test_second_stage_keeps_the_first_stages_character_set_and_learns_its_subset() -> None:
+    """The gold-only stage refits a subset of the data from the first stage's network:
+    ``chars_from`` keeps the full character set (so the state loads), and the subset's own
+    labelling convention wins."""
+    data, words, vecs, cfg = _handwritten()
+    first, _, _ = train_model(data, [], words, vecs, gaz_dir=None, config=cfg, epochs=60,
+                              log=lambda _m: None)
+    assert first.tag_batch([data[0][0]]) == [data[0][1]]
+    # The subset calls عمان an organisation (say, the convention of the gold corpus).
+    subset = [(data[0][0], ["O", "B-PER", "I-PER", "O", "B-ORG", "O"]), data[1]]
+    second, _, _ = train_model(subset, [], words, vecs, gaz_dir=None, config=cfg, epochs=40,
+                               log=lambda _m: None, chars_from=data,
+                               init_state=first.net.state_dict())
+    assert second.encoder.chars == first.encoder.chars
+    assert len(second.encoder.chars) > len({c for toks, _ in subset for t in toks for c in t})
+    assert second.tag_batch([subset[0][0]]) == [subset[0][1]]
+
+
+def test_training_cli_gold_stage_from_a_cached_first_stage_is_the_same_model(
+    tmp_path: Path,
+) -> None:
+    """``--stage1-cache`` is only a shortcut: the gold-only stage run on the cached first
+    stage gives the same weights as the whole run in one go."""
+    import torch
+
+    from marsad.ner.train import TEST_FILE, TRAIN_FILE
+    from marsad.ner.train_neural import main
+
+    data, words, vecs, cfg = _handwritten()
+    split = tmp_path / "split"
+    split.mkdir()
+    conll = "\n\n".join("\n".join(f"{t} {g}" for t, g in zip(toks, tags, strict=True))
+                        for toks, tags in data) + "\n"
+    (split / TRAIN_FILE).write_text(conll, encoding="utf-8")
+    (split / TEST_FILE).write_text(conll, encoding="utf-8")
+    w2v = tmp_path / "w2v.npz"
+    np.savez_compressed(w2v, words=np.array(words), vectors=vecs.astype(np.float16))
+    common = ["--data", str(split), "--corpus", str(tmp_path), "--no-annotated",
+              "--no-gazetteer", "--w2v-cache", str(w2v), "--config", json.dumps(cfg),
+              "--all-epochs", "3", "--gold-epochs", "2", "--gold-lr-scale", "0.5",
+              "--no-test"]
+    cache = tmp_path / "stage1.pt"
+    assert main([*common, "--out", str(tmp_path / "one-go")]) == 0
+    assert main([*common, "--out", str(tmp_path / "first"), "--stage1-cache", str(cache)]) == 0
+    assert cache.is_file()
+    assert main([*common, "--out", str(tmp_path / "cached"), "--stage1-cache", str(cache)]) == 0
+    states = [torch.load(tmp_path / d / "weights.pt") for d in ("one-go", "first", "cached")]
+    for name, tensor in states[0].items():
+        assert torch.equal(tensor, states[1][name]), name
+        assert torch.equal(tensor, states[2][name]), name
+    meta = NeuralTagger(tmp_path / "cached").meta
+    assert (meta["gold_epochs"], meta["gold_lr_scale"], meta["epochs"]) == (2, 0.5, 3)
+    assert meta["config"]["lr"] == cfg["lr"]  # the main stage's rate, not the scaled one
+
+
+def test_word2vec_vectors_are_the_same_in_every_process(tmp_path: Path) -> None:
+    """The training command can only reproduce the shipped model if its first step does:
+    two processes (with different ``hash`` salts, which gensim once seeded vectors with)
+    write identical word2vec vectors."""
+    import subprocess
+    import sys
+
+    pytest.importorskip("gensim", reason="gensim (the [dev]/[train] extra) builds word2vec")
+    corpus = tmp_path / "corpus" / "outlet"
+    corpus.mkdir(parents=True)
+    lines = ["قال الوزير إن الحكومة ستعقد اجتماعا في عمان غدا",
+             "أعلنت الوزارة أن الاجتماع في بيروت تأجل إلى الأسبوع المقبل",
+             "وصل الرئيس إلى القاهرة في زيارة رسمية تستمر يومين"] * 20
+    (corpus / "a.txt").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    code = ("import sys; from pathlib import Path; "
+            "from marsad.ner.train_neural import build_embeddings; "
+            "build_embeddings(Path(sys.argv[1]), Path(sys.argv[2]), set(), dim=8)")
+    outs = []
+    for salt in ("1", "2"):
+        out = tmp_path / f"w2v-{salt}.npz"
+        env = {**os.environ, "PYTHONHASHSEED": salt}
+        subprocess.run([sys.executable, "-c", code, str(tmp_path / "corpus"), str(out)],
+                       check=True, env=env, capture_output=True, timeout=120)
+        outs.append(np.load(out))
+    assert list(outs[0]["words"]) == list(outs[1]["words"])
+    assert len(outs[0]["words"]) > 10
+    assert np.array_equal(outs[0]["vectors"], outs[1]["vectors"])
