@@ -12,7 +12,7 @@ import pytest
 from marsad.ner.neural import DEFAULT_MODEL_DIR, NeuralModelMissing, NeuralTagger, train_model
 
 # Test-split micro F1 (sentence mode) measured for the committed model, minus 0.005 slack.
-QUALITY_GATE_F1 = 0.7510 - 0.005
+QUALITY_GATE_F1 = 0.7688 - 0.005
 ISSUE_BAR_F1 = 0.78  # the issue's bar, document mode (BERT-class models reach about 0.83)
 
 SENTENCES = [
@@ -220,12 +220,10 @@ def test_quality_gate_on_test_split(tagger: NeuralTagger) -> None:
     assert sc["micro"]["f1"] >= QUALITY_GATE_F1, sc["micro"]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="known gap: the best shipped model (0.7608 document mode, see meta.json) is below "
-    "the issue's 0.78 bar; strict, so it fails as a reminder once a model clears the bar",
-)
 def test_issue_bar_on_test_split_document_mode(tagger: NeuralTagger) -> None:
+    """The issue's bar, scored the way marsad tags articles (a name found once is propagated
+    through its document; 25-sentence windows stand in for the split's missing article
+    boundaries). The committed model reads 0.7824 (meta.json)."""
     from marsad.ner.train import DOC_WINDOW, TEST_FILE, read_conll, score
 
     test = read_conll(_need_shared() / TEST_FILE)

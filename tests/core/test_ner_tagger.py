@@ -203,8 +203,8 @@ def test_test_split_f1_not_below_measured_floor(test_split_scores: dict[str, dic
 
 @pytest.mark.xfail(
     strict=True,
-    reason="known gap: the built-in CRF scores below the 0.78 bar (see meta.json); "
-    "strict, so this starts failing as a reminder once a model clears the bar",
+    reason="known gap: the CRF, the light backend, scores below the 0.78 bar that the "
+    "neural default clears (see meta.json); strict, so it fails as a reminder once it does",
 )
 def test_quality_gate_on_anercorp_test_split(test_split_scores: dict[str, dict]) -> None:
     f1 = test_split_scores["micro"]["f1"]
