@@ -24,7 +24,8 @@ def main() -> int:
         ["dates_bench.py"],
         ["dedup_bench.py", *(["--n", "20000", "--datasketch-n", "20000", "--redis-n", "2000"]
                              if args.quick else [])],
-        ["ner_bench.py"],
+        ["ner_neural_bench.py"],  # the default NER backend: F1 and tokens/s
+        ["ner_bench.py"],  # the CRF backend
         ["attribution_bench.py", *(["--repeat", "3"] if args.quick else [])],
         ["pipeline_bench.py", *(["--copies", "2"] if args.quick else [])],
     ]
