@@ -34,6 +34,7 @@ import tempfile
 import time
 from collections.abc import Iterator, Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
 
@@ -50,6 +51,9 @@ from marsad.ner.train import (
     split_dev,
     split_tail,
 )
+
+if TYPE_CHECKING:
+    from marsad.ner.neural import NeuralTagger
 
 W2V_CACHE = Path(tempfile.gettempdir()) / "marsad_ner_w2v.npz"
 GAZ_DIR = Path(__file__).resolve().parent / "models"
@@ -265,7 +269,8 @@ def main(argv: list[str] | None = None) -> int:
             torch.save(init_state, cache)
     if args.pretrain_only:
         return 0
-    def fit(seed: int, dev_set: Sequence[Sentence]) -> tuple[object, int]:
+
+    def fit(seed: int, dev_set: Sequence[Sentence]) -> tuple[NeuralTagger, int]:
         """Main stage (or its cached state), then the optional gold-only stage."""
         import torch
 
@@ -287,14 +292,14 @@ def main(argv: list[str] | None = None) -> int:
                 log=print, threads=args.threads, init_state=init_state, more=more,
             )
             if cache1 is not None:
-                torch.save(tagger.net.state_dict(), cache1)  # type: ignore[attr-defined]
+                torch.save(tagger.net.state_dict(), cache1)
                 torch.save(ep, cache1.with_suffix(".epochs.pt"))
         if args.gold_epochs and dev_set:
             f1 = score([g for _, g in dev_set], tagger.tag_batch([x for x, _ in dev_set]))
             print(f"main stage ({ep} epochs): dev F1 {f1['micro']['f1']:.4f}", flush=True)
         if args.gold_epochs:
             s = args.gold_lr_scale
-            main_cfg = dict(tagger.meta["config"])  # type: ignore[attr-defined]
+            main_cfg = dict(tagger.meta["config"])
             lrs = {"lr": main_cfg["lr"] * s, "emb_lr": main_cfg.get("emb_lr", main_cfg["lr"]) * s}
             print(f"gold-only stage: {args.gold_epochs} epochs on {len(gold)} ANERcorp "
                   f"sentences, learning rates x{s}", flush=True)
@@ -302,11 +307,11 @@ def main(argv: list[str] | None = None) -> int:
                 gold, dev_set, words, vecs, gaz_dir=gaz_dir, config={**config, **lrs},
                 epochs=args.gold_epochs, patience=args.gold_epochs, seed=seed,
                 max_seconds=float("inf"), log=print, threads=args.threads,
-                init_state=tagger.net.state_dict(),  # type: ignore[attr-defined]
+                init_state=tagger.net.state_dict(),
                 chars_from=fit_set,
             )
-            tagger.meta["config"] = main_cfg  # type: ignore[attr-defined]
-        tagger.meta.update({  # type: ignore[attr-defined]
+            tagger.meta["config"] = main_cfg
+        tagger.meta.update({
             "gold_epochs": args.gold_epochs,
             **({"gold_lr_scale": args.gold_lr_scale} if args.gold_epochs else {})})
         return tagger, ep
@@ -318,7 +323,7 @@ def main(argv: list[str] | None = None) -> int:
             for seed in seeds:
                 print(f"fine-tuning seed {seed} ({len(dirs) + 1} of {len(seeds)})", flush=True)
                 tagger, epochs_run = fit(seed, [])
-                tagger.meta.update({  # type: ignore[attr-defined]
+                tagger.meta.update({
                     "trained_on": "train (dev included)" + (" + AQMAR" if extra else "")
                     + (" + annotated ANT" if n_annotated else ""),
                     "annotated_sentences": n_annotated, "gold_copies": args.gold_copies,
@@ -327,7 +332,7 @@ def main(argv: list[str] | None = None) -> int:
                     "propagate": not args.no_propagate, "gazetteer": gaz_dir is not None,
                     "train_seconds": round(time.time() - t0)})
                 dirs.append(Path(tmp) / f"seed-{seed}")
-                save_model(tagger, dirs[-1], words, vecs, gaz_dir)  # type: ignore[arg-type]
+                save_model(tagger, dirs[-1], words, vecs, gaz_dir)
             meta = combine_models(dirs, args.out,
                                   {"train_seconds": round(time.time() - t0)})
         print(f"saved {len(dirs)}-member model to {args.out} "
