@@ -279,10 +279,11 @@ def main(argv: list[str] | None = None) -> int:
             cache1 = cache1.with_name(f"{cache1.stem}-{seed}{cache1.suffix}")
         if cache1 is not None and cache1.is_file():
             print(f"main stage loaded from {cache1}", flush=True)
-            tagger, _, ep = train_model(
+            saved = torch.load(cache1)
+            tagger, _, _ = train_model(
                 fit_set, [], words, vecs, gaz_dir=gaz_dir, config=config, epochs=0,
-                seed=seed, init_state=torch.load(cache1), threads=args.threads)
-            ep = int(torch.load(cache1.with_suffix(".epochs.pt")))
+                seed=seed, init_state=saved["state"], threads=args.threads)
+            ep = int(saved["epochs"])
         else:
             tagger, _, ep = train_model(
                 fit_set, dev_set if args.gold_epochs == 0 else [], words, vecs,
@@ -292,8 +293,7 @@ def main(argv: list[str] | None = None) -> int:
                 log=print, threads=args.threads, init_state=init_state, more=more,
             )
             if cache1 is not None:
-                torch.save(tagger.net.state_dict(), cache1)
-                torch.save(ep, cache1.with_suffix(".epochs.pt"))
+                torch.save({"state": tagger.net.state_dict(), "epochs": ep}, cache1)
         if args.gold_epochs and dev_set:
             f1 = score([g for _, g in dev_set], tagger.tag_batch([x for x, _ in dev_set]))
             print(f"main stage ({ep} epochs): dev F1 {f1['micro']['f1']:.4f}", flush=True)
